@@ -1,0 +1,81 @@
+"""The one module of `st.cache_resource` wrappers: pages get models and data only from here.
+
+Each wrapper sits on the process-wide loaders of models/, so a model loads once per
+process whichever session asks first, and a download shows a progress bar to the session
+that triggered it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from components.i18n import t
+from models import datasets
+from models.loading import is_loaded, load_model
+from models.store import Progress, locate_dataset, locate_model
+
+
+def _progress_bar(label: str) -> tuple[Progress, Any]:
+    """A Streamlit progress bar and the callback that moves it."""
+    bar = st.progress(0.0, text=label)
+
+    def report(done: int, total: int | None, name: str) -> None:
+        fraction = min(done / total, 1.0) if total else 0.0
+        bar.progress(fraction, text=f"{label} — {name}: {done / 1e6:.1f} MB")
+
+    return report, bar
+
+
+@st.cache_resource(show_spinner=False)
+def _model(model_id: str, _progress: Progress | None) -> Any:
+    return load_model(model_id, _progress)
+
+
+def model(model_id: str) -> Any:
+    """The loaded model `model_id` (TFLiteModel, GraphModel or keras.Model)."""
+    if is_loaded(model_id) or locate_model(model_id).source != "download":
+        with st.spinner(t("common.loading_model", model=model_id)):
+            return _model(model_id, None)
+    report, bar = _progress_bar(t("common.downloading", name=model_id))
+    try:
+        return _model(model_id, report)
+    finally:
+        bar.empty()
+
+
+@st.cache_resource(show_spinner=False)
+def _mnist(_progress: Progress | None):
+    return datasets.load_mnist(_progress)
+
+
+def mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """MNIST as Keras gives it: (x_train, y_train), (x_test, y_test)."""
+    if locate_dataset("mnist").source != "download":
+        return _mnist(None)
+    report, bar = _progress_bar(t("common.downloading", name="MNIST"))
+    try:
+        return _mnist(report)
+    finally:
+        bar.empty()
+
+
+@st.cache_resource(show_spinner=False)
+def iris() -> pd.DataFrame:
+    """The Iris table (150 rows)."""
+    return datasets.load_iris()
+
+
+@st.cache_resource(show_spinner=False)
+def use_vocab() -> list[tuple[str, float]]:
+    """The Universal Sentence Encoder vocabulary used by the toxicity tokenizer."""
+    return datasets.load_use_vocab()
+
+
+@st.cache_resource(show_spinner=False)
+def imagenet_index() -> list[str]:
+    """The 1000 ImageNet class names of Keras applications."""
+    return datasets.load_imagenet_index()

@@ -1,0 +1,1 @@
+"""Subcommands of `python -m models`: each module here has `register(subparsers, common)`."""

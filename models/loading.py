@@ -1,0 +1,65 @@
+"""Open a registered model by id, once per process.
+
+`load_model(id)` resolves the files (models/store.py) and opens them with the loader for
+the model's format. Results are kept in a process-wide cache shared by the command line,
+the benchmarks and Streamlit (whose `st.cache_resource` wrappers in
+components/model_cache.py sit on top), so a second load costs nothing. Each id has its own
+lock: loading Thunder never blocks a session that needs MobileNet.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from models.registry import ModelSpec, model_spec
+from models.store import Progress, model_dir
+
+_cache: dict[str, Any] = {}
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def is_loaded(model_id: str) -> bool:
+    return model_id in _cache
+
+
+def load_model(model_id: str, progress: Progress | None = None) -> Any:
+    """The model `model_id`, loaded from mirror, cache or download; cached for the process."""
+    if model_id in _cache:
+        return _cache[model_id]
+    spec = model_spec(model_id)
+    with _locks_guard:
+        lock = _locks.setdefault(model_id, threading.Lock())
+    with lock:
+        if model_id not in _cache:
+            _cache[model_id] = open_model(spec, model_dir(model_id, progress))
+    return _cache[model_id]
+
+
+def open_model(spec: ModelSpec, folder: Path) -> Any:
+    """Open the files in `folder` with the loader for `spec.format`."""
+    if spec.format == "tflite":
+        from models.tflite import TFLiteModel
+
+        return TFLiteModel(folder / "model.tflite")
+    if spec.format == "tfjs-graph":
+        from models.tfjs_graph import load_graph_model
+
+        return load_graph_model(folder)
+    if spec.format == "tfjs-layers":
+        from models.tfjs_layers import load_layers_model
+
+        return load_layers_model(folder)
+    if spec.format == "keras":
+        return _keras_application(spec, folder)
+    raise ValueError(f"no loader for format {spec.format!r}")
+
+
+def _keras_application(spec: ModelSpec, folder: Path) -> Any:
+    """A Keras application (e.g. MobileNetV2) built in code, its weights read from `folder`."""
+    import keras
+
+    builder = getattr(keras.applications, spec.extra["application"])
+    return builder(weights=str(folder / spec.files[0].name))

@@ -1,0 +1,8 @@
+"""Placeholder until this page's issue lands."""
+
+import streamlit as st
+
+from components.i18n import t
+
+st.title(t("nav.live_pose"))
+st.info(t("common.coming_soon"))

@@ -1,0 +1,38 @@
+"""Shared test setup: the local mirror points at ../shared, downloads go to a temp cache.
+
+`import pylibsrtp` comes first: importing TensorFlow before it crashes streamlit-webrtc
+(PITFALLS.md #1).
+"""
+
+import pylibsrtp  # noqa: F401  (must be first)
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("PLAYGROUND_SHARED", ROOT.parent / "shared")).resolve()
+
+os.environ.setdefault("PLAYGROUND_MODEL_DIR", str(SHARED / "models"))
+os.environ.setdefault("PLAYGROUND_DATA_DIR", str(SHARED / "data"))
+os.environ.setdefault("PLAYGROUND_CACHE_DIR", tempfile.mkdtemp(prefix="playground-cache-"))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The folder of real models and data (../shared)."""
+    assert (SHARED / "models").is_dir(), f"../shared not found at {SHARED}"
+    return SHARED
+
+
+@pytest.fixture
+def empty_mirror(tmp_path, monkeypatch) -> Path:
+    """A mirror and a cache with nothing in them: every model would have to download."""
+    monkeypatch.setenv("PLAYGROUND_MODEL_DIR", str(tmp_path / "mirror"))
+    monkeypatch.setenv("PLAYGROUND_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path
