@@ -6,19 +6,22 @@ import streamlit as st
 
 from components.i18n import LANGUAGES, current_language, t
 from models.errors import PlaygroundError
-from models.loading import is_loaded
+from models.loading import is_loaded, last_failure
 from models.registry import DATASETS, MODELS
 from models.store import locate_dataset, locate_model
 
 
-def model_status(model_id: str) -> str:
-    """loaded | mirror | cache | download | unavailable: what the Models panel shows."""
+def model_status(model_id: str) -> tuple[str, str]:
+    """(status, reason): loaded | mirror | cache | download | unavailable, for the Models panel."""
     if is_loaded(model_id):
-        return "loaded"
+        return "loaded", ""
+    failure = last_failure(model_id)
+    if failure:
+        return "unavailable", failure
     try:
-        return locate_model(model_id).source
-    except PlaygroundError:
-        return "unavailable"
+        return locate_model(model_id).source, ""
+    except PlaygroundError as error:
+        return "unavailable", error.message
 
 
 def _switch_language() -> None:
@@ -42,8 +45,8 @@ def render_sidebar() -> None:
     )
     with st.sidebar.expander(t("sidebar.models")):
         for model_id in MODELS:
-            status = model_status(model_id)
-            st.markdown(f"`{model_id}` — {t('sidebar.status.' + status)}")
+            status, reason = model_status(model_id)
+            st.markdown(f"`{model_id}` — {t('sidebar.status.' + status)}", help=reason or None)
         st.caption(t("sidebar.datasets"))
         for dataset_id in DATASETS:
             status = locate_dataset(dataset_id).source

@@ -13,16 +13,23 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from models.errors import PlaygroundError
 from models.registry import ModelSpec, model_spec
 from models.store import Progress, model_dir
 
 _cache: dict[str, Any] = {}
+_failures: dict[str, str] = {}
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
 
 def is_loaded(model_id: str) -> bool:
     return model_id in _cache
+
+
+def last_failure(model_id: str) -> str | None:
+    """Why the last attempt to load `model_id` in this process failed, if it did."""
+    return _failures.get(model_id)
 
 
 def load_model(model_id: str, progress: Progress | None = None) -> Any:
@@ -34,7 +41,12 @@ def load_model(model_id: str, progress: Progress | None = None) -> Any:
         lock = _locks.setdefault(model_id, threading.Lock())
     with lock:
         if model_id not in _cache:
-            _cache[model_id] = open_model(spec, model_dir(model_id, progress))
+            try:
+                _cache[model_id] = open_model(spec, model_dir(model_id, progress))
+            except PlaygroundError as error:
+                _failures[model_id] = error.message
+                raise
+            _failures.pop(model_id, None)
     return _cache[model_id]
 
 
@@ -54,6 +66,10 @@ def open_model(spec: ModelSpec, folder: Path) -> Any:
         return load_layers_model(folder)
     if spec.format == "keras":
         return _keras_application(spec, folder)
+    if spec.format == "saved-model":
+        from models.saved_model import SavedModel
+
+        return SavedModel(folder)
     raise ValueError(f"no loader for format {spec.format!r}")
 
 
