@@ -79,3 +79,32 @@ def use_vocab() -> list[tuple[str, float]]:
 def imagenet_index() -> list[str]:
     """The 1000 ImageNet class names of Keras applications."""
     return datasets.load_imagenet_index()
+
+
+@st.cache_resource(show_spinner=False)
+def _digit_model(_progress: Any) -> Any:
+    from models.digit_model import default_model
+
+    return default_model(_progress)
+
+
+def digit_model(retrain: bool = False) -> Any:
+    """Draw a digit's default MNIST CNN; trained (with a progress bar) if not on disk, or asked."""
+    from models.digit_model import default_model, is_ready
+
+    if is_ready() and not retrain:
+        return _digit_model(None)
+    bar = st.progress(0.0, text=t("digit.training"))
+
+    def report(done: int, total: int, logs: dict) -> None:
+        accuracy = logs.get("val_accuracy", 0.0)
+        text = t("digit.training_epoch", done=done, total=total, accuracy=f"{accuracy:.1%}")
+        bar.progress(min(done / total, 1.0), text=text)
+
+    try:
+        if retrain:
+            _digit_model.clear()
+            default_model(report, retrain=True)
+        return _digit_model(report)
+    finally:
+        bar.empty()

@@ -226,3 +226,16 @@ def predict(model: keras.Model, tensor: np.ndarray) -> Prediction:
             shape=str(list(probabilities.shape)),
         )
     return Prediction(probabilities, activations)
+
+
+def newest_lab_run(trained_models: dict | None) -> str | None:
+    """The name of the newest Training-lab run of the `mnist-cnn` preset, if any.
+
+    The lab stores runs in insertion order as {name: {"model": …, "preset": …, …}}.
+    """
+    runs = [
+        name
+        for name, run in (trained_models or {}).items()
+        if isinstance(run, dict) and run.get("preset") == "mnist-cnn" and run.get("model")
+    ]
+    return runs[-1] if runs else None
