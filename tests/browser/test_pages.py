@@ -1,0 +1,31 @@
+"""Every page loads in a real browser, in English and in Spanish, with no exception box."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import healthy, no_exception, open_app, screenshot
+from playwright.sync_api import Page
+
+from components.navigation import PAGES
+
+TITLES = {
+    "en": {"home": "Tensor Playground", "tensors": "Tensor explorer"},
+    "es": {"home": "Tensor Playground", "tensors": "Explorador de tensores"},
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("url_path", [url for *_, url in PAGES])
+def test_page_loads_without_exception(page: Page, app_url: str, url_path: str, lang: str):
+    open_app(page, f"{app_url}/{url_path}?lang={lang}")
+    page.wait_for_selector("h1")
+    no_exception(page)
+    screenshot(page, f"page-{url_path}-{lang}")
+    assert healthy(app_url)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_sidebar_navigation_is_translated(page: Page, app_url: str, lang: str):
+    open_app(page, f"{app_url}/?lang={lang}")
+    nav = page.locator("[data-testid='stSidebarNav']")
+    assert TITLES[lang]["tensors"] in nav.inner_text()
