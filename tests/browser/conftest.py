@@ -40,7 +40,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -83,7 +83,7 @@ def healthy(url: str) -> bool:
 def app_url() -> Iterator[str]:
     """The base URL of a real Streamlit server running the app for this test session."""
     ARTIFACTS.mkdir(exist_ok=True)
-    port = _free_port()
+    port = free_port()
     process = start_streamlit(port, ARTIFACTS / "streamlit.log")
     url = f"http://127.0.0.1:{port}"
     try:

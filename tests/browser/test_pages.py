@@ -29,3 +29,21 @@ def test_sidebar_navigation_is_translated(page: Page, app_url: str, lang: str):
     open_app(page, f"{app_url}/?lang={lang}")
     nav = page.locator("[data-testid='stSidebarNav']")
     assert TITLES[lang]["tensors"] in nav.inner_text()
+
+
+def test_deep_link_on_a_fresh_server_runs_the_app_shell(page: Page, tmp_path):
+    """A teacher's link opened first after a restart must still get navigation and sidebar."""
+    from conftest import free_port, start_streamlit, wait_healthy
+
+    port = free_port()
+    process = start_streamlit(port, tmp_path / "fresh.log")
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url)
+        open_app(page, f"{url}/tensors?lang=es")
+        nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+        assert "Explorador de tensores" in nav
+        no_exception(page)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
