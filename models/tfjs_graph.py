@@ -1,0 +1,576 @@
+"""TF.js graph models (`model.json` + weight shards) opened in TensorFlow, and written for TF.js.
+
+Why our own loader: the `tensorflowjs` package would pin TF 2.19 and pull JAX, Flax and TF
+Decision Forests, and `tfjs-graph-converter` fails on MoveNet (PITFALLS.md #3). The format is
+simple enough: `modelTopology` is a TensorFlow GraphDef written as JSON, whose Const nodes
+have their values stripped out into the weight shards (models/tfjs_weights.py).
+
+Loading (`load_graph_model`):
+1. the GraphDef is parsed with protobuf's `ParseDict`, the weights decoded and put back
+   into their Const nodes (cast to the node's dtype: TF.js stores int64 as int32);
+2. the ops only TF.js knows are rewritten into plain TF ops: `_FusedConv2D` (TF.js omits
+   the `TArgs` TF requires), `FusedDepthwiseConv2dNative`, `_FusedMatMul` become
+   Conv2D / DepthwiseConv2dNative / MatMul, then each of their `fused_ops` (BiasAdd, Add,
+   FusedBatchNorm, Relu, Relu6, Elu, Selu, Sigmoid, Tanh, LeakyRelu, Prelu) as its own node,
+   the last one keeping the fused node's name so its consumers are untouched; a standalone
+   `Prelu` becomes relu(x) - alpha * relu(-x);
+3. `wrap_function` + `import_graph_def` + `prune` give one concrete function from the
+   inputs to the outputs. Any other op TensorFlow registers works as it is.
+
+Names. Inputs and outputs are named by their tensor name without `:0` (`input`,
+`Identity`; an output `split:1` keeps its `:1`), which is what TF.js reports as
+`model.inputs[i].name` / `model.outputs[i].name`. They come from the model.json `signature`
+when there is one (free dimensions there are filled from the Placeholder's shape and the
+graph's own shape inference), else from the Placeholders and the nodes nothing consumes.
+Calls accept the signature keys as well, positionally in input order or by name.
+
+Writing (`save_graph_model`): a `tf.function`, concrete function, Keras model or plain
+callable is traced, its variables frozen into Consts, and written as tensorflowjs_converter
+does: Const values moved into `group1-shard{i}of{n}.bin` (≤ 4 MB each, optionally
+quantized), `format: "graph-model"`, `generatedBy`, `convertedBy`, `modelTopology`,
+`weightsManifest` and a `signature` naming every input and output. Inputs are named by
+`tf.TensorSpec(name=...)` (else the argument name); when the function returns a dict, its
+keys name the outputs, in the dict's order. A stand-in for the TF.js toxicity model::
+
+    @tf.function(input_signature=[
+        tf.TensorSpec([None, 2], tf.int32, name="Placeholder_1"),
+        tf.TensorSpec([None], tf.int32, name="Placeholder"),
+    ])
+    def toxicity(indices, values):
+        ...
+        return {f"{label}/concat_2": probs for label, probs in per_label}
+
+    save_graph_model(toxicity, folder)
+
+loads in TF.js with `model.executeAsync({Placeholder_1: ..., Placeholder: ...})` and reports
+`model.outputs[i].name == "identity_attack/concat_2"`, … like the real one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import tensorflow as tf
+from google.protobuf import json_format
+from tensorflow.core.framework import attr_value_pb2, graph_pb2, node_def_pb2, types_pb2
+from tensorflow.python.framework import op_def_registry
+from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+
+from models.errors import BadInput, ModelFormatError
+from models.runtime import TensorInfo
+from models.tfjs_weights import DEFAULT_SHARD_BYTES, read_weights, write_weights
+
+CONVERTED_BY = "Tensor Playground"
+_FUSED_BASE = {
+    "_FusedConv2D": "Conv2D",
+    "FusedDepthwiseConv2dNative": "DepthwiseConv2dNative",
+    "_FusedMatMul": "MatMul",
+}
+_ACTIVATIONS = {"Relu", "Relu6", "Elu", "Selu", "Sigmoid", "Tanh"}
+# Ops that have no output worth calling an output when the graph names none.
+_NOT_OUTPUTS = {"Const", "Placeholder", "NoOp"}
+
+
+def _bad(folder: Path, message: str, code: str = "tfjs_bad_model", **params: Any) -> Exception:
+    return ModelFormatError(message, code=code, file=str(folder / "model.json"), **params)
+
+
+def _read_json(folder: Path) -> dict:
+    """model.json as a dict, or a ModelFormatError naming the file and what is wrong."""
+    path = folder / "model.json"
+    if not path.is_file():
+        raise _bad(folder, f"{path} is missing", code="tfjs_missing_model_json")
+    try:
+        model = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _bad(folder, f"{path} is not valid JSON: {exc}", code="tfjs_bad_json") from exc
+    if not isinstance(model, dict):
+        raise _bad(folder, f"{path} is not a TF.js model (no JSON object)", code="tfjs_bad_json")
+    if model.get("format") == "layers-model" or "class_name" in model.get("modelTopology", {}):
+        raise _bad(folder, f"{path} is a TF.js layers model, not a graph model", "tfjs_not_graph")
+    topology = model.get("modelTopology")
+    if not isinstance(topology, dict) or not isinstance(topology.get("node"), list):
+        raise _bad(folder, f"{path} has no modelTopology with graph nodes", "tfjs_not_graph")
+    if not isinstance(model.get("weightsManifest", []), list):
+        raise _bad(folder, f"{path} has a weightsManifest that is not a list", "tfjs_bad_manifest")
+    return model
+
+
+def _parse_graph(folder: Path, topology: dict) -> graph_pb2.GraphDef:
+    try:
+        return json_format.ParseDict(topology, graph_pb2.GraphDef(), ignore_unknown_fields=True)
+    except (json_format.ParseError, TypeError, ValueError) as exc:
+        message = f"{folder / 'model.json'} has a modelTopology that is no GraphDef: {exc}"
+        raise _bad(folder, message, code="tfjs_bad_topology") from exc
+
+
+def _attr_list(node: node_def_pb2.NodeDef, name: str) -> list[str]:
+    return [s.decode() for s in node.attr[name].list.s] if name in node.attr else []
+
+
+def _new_node(op: str, name: str, inputs: list[str], like: node_def_pb2.NodeDef) -> Any:
+    """A NodeDef for `op`, taking from `like` every attr `op` declares (T, strides, …)."""
+    node = node_def_pb2.NodeDef(op=op, name=name, input=inputs)
+    for attr in op_def_registry.get(op).attr:
+        if attr.name in like.attr:
+            node.attr[attr.name].CopyFrom(like.attr[attr.name])
+    return node
+
+
+def _prelu_nodes(name: str, x: str, alpha: str, like: Any) -> list[node_def_pb2.NodeDef]:
+    """prelu(x) = relu(x) - alpha * relu(-x), as four plain nodes ending in `name`."""
+    return [
+        _new_node("Relu", f"{name}/prelu_pos", [x], like),
+        _new_node("Neg", f"{name}/prelu_negx", [x], like),
+        _new_node("Relu", f"{name}/prelu_neg", [f"{name}/prelu_negx"], like),
+        _new_node("Mul", f"{name}/prelu_scaled", [alpha, f"{name}/prelu_neg"], like),
+        _new_node("Sub", name, [f"{name}/prelu_pos", f"{name}/prelu_scaled"], like),
+    ]
+
+
+def _unfuse(node: node_def_pb2.NodeDef, folder: Path) -> list[node_def_pb2.NodeDef]:
+    """A TF.js fused node as plain TF nodes; the last keeps `node.name` for its consumers."""
+    inputs = [i for i in node.input if not i.startswith("^")]
+    controls = [i for i in node.input if i.startswith("^")]
+    x, weight, args = inputs[0], inputs[1], inputs[2:]
+    steps = _attr_list(node, "fused_ops")
+    nodes = [_new_node(_FUSED_BASE[node.op], f"{node.name}/unfused", [x, weight, *controls], node)]
+    for index, step in enumerate(steps):
+        previous = nodes[-1].name
+        name = node.name if index == len(steps) - 1 else f"{node.name}/{step.lower()}"
+        if step in ("BiasAdd", "Add") and args:
+            op = "BiasAdd" if step == "BiasAdd" else "AddV2"
+            nodes.append(_new_node(op, name, [previous, args.pop(0)], node))
+        elif step == "FusedBatchNorm" and len(args) >= 4:
+            batch_norm = _new_node("FusedBatchNorm", name, [previous, *args[:4]], node)
+            batch_norm.attr["is_training"].b = False
+            del args[:4]
+            nodes.append(batch_norm)
+        elif step in _ACTIVATIONS:
+            nodes.append(_new_node(step, name, [previous], node))
+        elif step == "LeakyRelu":
+            leaky = _new_node("LeakyRelu", name, [previous], node)
+            leaky.attr["alpha"].f = node.attr["leakyrelu_alpha"].f
+            nodes.append(leaky)
+        elif step == "Prelu" and args:
+            nodes.extend(_prelu_nodes(name, previous, args.pop(0), node))
+        else:
+            message = f"{node.op} node {node.name} fuses {step!r}, which this loader cannot split"
+            raise _bad(folder, message, code="tfjs_unknown_op", op=f"{node.op}:{step}")
+    nodes[-1].name = node.name
+    return nodes
+
+
+def _const_value(node: node_def_pb2.NodeDef, value: np.ndarray) -> None:
+    """Put a weight back into its Const node, in the dtype the node declares."""
+    dtype = tf.dtypes.as_dtype(node.attr["dtype"].type)
+    array = value if dtype == tf.string else np.asarray(value).astype(dtype.as_numpy_dtype)
+    node.attr["value"].tensor.CopyFrom(tf.make_tensor_proto(array, dtype=dtype))
+
+
+def _has_value(node: node_def_pb2.NodeDef) -> bool:
+    """Whether a Const carries its value inline (empty tensors need none)."""
+    proto = node.attr["value"].tensor
+    fields = ("tensor_content", "float_val", "int_val", "int64_val", "bool_val", "string_val")
+    fields += ("double_val", "half_val")
+    size = np.prod([d.size for d in proto.tensor_shape.dim]) if proto.tensor_shape.dim else 1
+    return size == 0 or any(len(getattr(proto, f)) for f in fields)
+
+
+def _rebuild(folder: Path, graph: graph_pb2.GraphDef, weights: dict) -> graph_pb2.GraphDef:
+    """The GraphDef with weights injected and TF.js-only ops rewritten; unknown ops named."""
+    rebuilt = graph_pb2.GraphDef()
+    rebuilt.versions.CopyFrom(graph.versions)
+    rebuilt.library.CopyFrom(graph.library)
+    local = {f.signature.name for f in graph.library.function}
+    for node in graph.node:
+        node.device = ""
+        if node.op == "Const" and node.name in weights:
+            _const_value(node, weights[node.name])
+        elif node.op == "Const" and not _has_value(node):
+            message = f"Const node {node.name} has no value in the weightsManifest"
+            raise _bad(folder, message, code="tfjs_missing_weight", weight=node.name)
+        if node.op in _FUSED_BASE:
+            rebuilt.node.extend(_unfuse(node, folder))
+        elif node.op == "Prelu":
+            rebuilt.node.extend(_prelu_nodes(node.name, node.input[0], node.input[1], node))
+        elif op_def_registry.get(node.op) is None and node.op not in local:
+            message = f"{folder / 'model.json'} uses op {node.op!r} (node {node.name}), "
+            message += "which TensorFlow does not know"
+            raise _bad(folder, message, code="tfjs_unknown_op", op=node.op)
+        else:
+            rebuilt.node.append(node)
+    return rebuilt
+
+
+def _tensor_name(name: str) -> str:
+    return name if ":" in name else f"{name}:0"
+
+
+def _short_name(name: str) -> str:
+    return name[:-2] if name.endswith(":0") else name
+
+
+def _dims(shape: dict) -> tuple[int | None, ...] | None:
+    """A TensorShapeProto in JSON → dims (None when free); None when the rank is unknown."""
+    if shape.get("unknownRank"):
+        return None
+    return tuple(
+        None if int(d.get("size", -1)) < 0 else int(d["size"]) for d in shape.get("dim", [])
+    )
+
+
+def _merge(declared: tuple | None, inferred: tf.TensorShape) -> tuple[int | None, ...]:
+    """Declared dims, with free ones filled from what TF infers in the graph."""
+    known = tuple(inferred.as_list()) if inferred.rank is not None else None
+    if declared is None:
+        return known or ()
+    if known is None or len(known) != len(declared):
+        return declared
+    return tuple(d if d is not None else k for d, k in zip(declared, known, strict=True))
+
+
+def _dtype_name(enum_name: str) -> str:
+    return tf.dtypes.as_dtype(types_pb2.DataType.Value(enum_name)).name
+
+
+def _graph_ends(graph: graph_pb2.GraphDef) -> tuple[list[str], list[str]]:
+    """(Placeholder names, names of nodes nothing consumes) for a model without signature."""
+    consumed = {i.lstrip("^").split(":")[0] for n in graph.node for i in n.input}
+    inputs = [n.name for n in graph.node if n.op == "Placeholder"]
+    outputs = [
+        n.name
+        for n in graph.node
+        if n.name not in consumed and n.op not in _NOT_OUTPUTS and _has_outputs(n.op)
+    ]
+    return inputs, outputs
+
+
+def _has_outputs(op: str) -> bool:
+    op_def = op_def_registry.get(op)
+    return op_def is None or len(op_def.output_arg) > 0
+
+
+class GraphModel:
+    """A TF.js graph model running in TensorFlow: `model(x)` → {output name: array}."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        model = _read_json(self.folder)
+        graph = _parse_graph(self.folder, model["modelTopology"])
+        self._manifest = model.get("weightsManifest", [])
+        weights = read_weights(self.folder, self._manifest)
+        self.metadata = {
+            k: model[k] for k in ("format", "generatedBy", "convertedBy") if k in model
+        }
+        self._ops = Counter(node.op for node in graph.node)
+        self.parameter_count = int(sum(w.size for w in weights.values() if w.dtype.kind == "f"))
+        signature = model.get("signature") or {}
+        placeholders = {n.name: n for n in graph.node if n.op == "Placeholder"}
+        rebuilt = _rebuild(self.folder, graph, weights)
+        in_entries, out_entries = self._signature_entries(signature, rebuilt)
+        self._fn = self._prune(
+            rebuilt, [e["name"] for e in in_entries + out_entries], len(in_entries)
+        )
+        self.inputs = [
+            self._info(entry, tensor, placeholders)
+            for entry, tensor in zip(in_entries, self._fn.inputs, strict=True)
+        ]
+        self.outputs = [
+            self._info(entry, tensor, placeholders)
+            for entry, tensor in zip(out_entries, self._fn.outputs, strict=True)
+        ]
+        self._aliases = {e["key"]: i.name for e, i in zip(in_entries, self.inputs, strict=True)}
+        self._aliases |= {_tensor_name(i.name): i.name for i in self.inputs}
+
+    def _signature_entries(self, signature: dict, graph: graph_pb2.GraphDef) -> tuple[list, list]:
+        """[{key, name, dtype?, shape?}] for inputs and outputs, signature first."""
+        if signature.get("inputs") or signature.get("outputs"):
+            try:
+                return tuple(
+                    [
+                        {**entry, "key": key, "name": _tensor_name(entry["name"])}
+                        for key, entry in signature.get(part, {}).items()
+                    ]
+                    for part in ("inputs", "outputs")
+                )
+            except (KeyError, TypeError, AttributeError) as exc:
+                raise _bad(self.folder, f"model.json has a malformed signature: {exc!r}") from exc
+        inputs, outputs = _graph_ends(graph)
+        as_entries = lambda names: [{"key": n, "name": _tensor_name(n)} for n in names]  # noqa: E731
+        return as_entries(inputs), as_entries(outputs)
+
+    def _prune(self, graph: graph_pb2.GraphDef, names: list[str], n_inputs: int) -> Any:
+        """One concrete function from the named inputs to the named outputs."""
+
+        def imports() -> None:
+            tf.compat.v1.import_graph_def(graph, name="")
+
+        try:
+            wrapped = tf.compat.v1.wrap_function(imports, [])
+            tensors = [wrapped.graph.get_tensor_by_name(name) for name in names]
+            return wrapped.prune(tensors[:n_inputs], tensors[n_inputs:])
+        except (ValueError, TypeError, KeyError, tf.errors.OpError) as exc:
+            detail = str(exc).splitlines()[0][:300]
+            message = f"{self.folder / 'model.json'} does not build a TensorFlow graph: {detail}"
+            raise _bad(self.folder, message, code="tfjs_bad_graph", detail=detail) from exc
+
+    @staticmethod
+    def _info(entry: dict, tensor: tf.Tensor, placeholders: dict) -> TensorInfo:
+        declared = _dims(entry["tensorShape"]) if "tensorShape" in entry else None
+        node = placeholders.get(entry["name"].split(":")[0])
+        if node is not None and "shape" in node.attr and not node.attr["shape"].shape.unknown_rank:
+            from_node = tuple(None if d.size < 0 else d.size for d in node.attr["shape"].shape.dim)
+            declared = (
+                from_node if declared is None else _merge(declared, tf.TensorShape(from_node))
+            )
+        dtype = _dtype_name(entry["dtype"]) if "dtype" in entry else tensor.dtype.name
+        return TensorInfo(_short_name(entry["name"]), dtype, _merge(declared, tensor.shape))
+
+    def _feeds(self, args: tuple, named: dict) -> list[tf.Tensor]:
+        """Arguments in input order as tensors of the right dtype; shapes checked."""
+        if len(args) > len(self.inputs):
+            raise BadInput(
+                f"the model takes {len(self.inputs)} inputs, got {len(args)}",
+                code="tfjs_input_count",
+                expected=len(self.inputs),
+                actual=len(args),
+            )
+        feeds = {info.name: value for info, value in zip(self.inputs, args, strict=False)}
+        for name, value in named.items():
+            canonical = self._aliases.get(name, name)
+            if canonical not in {i.name for i in self.inputs}:
+                known = ", ".join(i.name for i in self.inputs)
+                raise BadInput(
+                    f"the model has no input {name!r} (inputs: {known})",
+                    code="tfjs_unknown_input",
+                    name=name,
+                    inputs=known,
+                )
+            feeds[canonical] = value
+        return [self._tensor(info, feeds) for info in self.inputs]
+
+    @staticmethod
+    def _tensor(info: TensorInfo, feeds: dict) -> tf.Tensor:
+        if info.name not in feeds:
+            raise BadInput(
+                f"input {info.name!r} is missing", code="tfjs_missing_input", name=info.name
+            )
+        value = feeds[info.name]
+        array = np.asarray(value, dtype=object if info.dtype == "string" else info.dtype)
+        shape_ok = len(array.shape) == len(info.shape) and all(
+            d is None or d == a for d, a in zip(info.shape, array.shape, strict=True)
+        )
+        if not shape_ok:
+            expected = "[" + ", ".join("?" if d is None else str(d) for d in info.shape) + "]"
+            raise BadInput(
+                f"input {info.name!r} must have shape {expected}, got {list(array.shape)}",
+                code="tfjs_input_shape",
+                name=info.name,
+                expected=expected,
+                actual=str(list(array.shape)),
+            )
+        return tf.convert_to_tensor(array, dtype=info.dtype)
+
+    def __call__(self, *args: np.ndarray, **named: np.ndarray) -> dict[str, np.ndarray]:
+        results = self._fn(*self._feeds(args, named))
+        return {info.name: t.numpy() for info, t in zip(self.outputs, results, strict=True)}
+
+    def op_histogram(self) -> dict[str, int]:
+        """How many nodes of each op model.json holds (as stored, fused ops included)."""
+        return dict(self._ops.most_common())
+
+    def manifest_summary(self) -> dict:
+        """Shards with their sizes, and each weight's shape, dtype and storage."""
+        shards = [
+            {"path": p, "bytes": (self.folder / p).stat().st_size}
+            for group in self._manifest
+            for p in group["paths"]
+        ]
+        weights = [
+            {
+                "name": w["name"],
+                "shape": list(w.get("shape", [])),
+                "dtype": w["dtype"],
+                "stored_as": (w.get("quantization") or {}).get("dtype", w["dtype"]),
+            }
+            for group in self._manifest
+            for w in group["weights"]
+        ]
+        return {
+            "shards": shards,
+            "total_bytes": sum(s["bytes"] for s in shards),
+            "weights": weights,
+            "stored_as": dict(Counter(w["stored_as"] for w in weights).most_common()),
+        }
+
+
+def load_graph_model(folder: Path) -> GraphModel:
+    """Open the TF.js graph model in `folder` (model.json + shards) as a callable."""
+    return GraphModel(Path(folder))
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def _concrete(fn: Any, input_signature: list | None) -> Any:
+    """A concrete function for a tf.function, Keras model, concrete function or callable."""
+    if hasattr(fn, "structured_input_signature") and hasattr(fn, "graph"):
+        return fn
+    if hasattr(fn, "inputs") and hasattr(fn, "count_params"):  # a Keras model
+        model = fn
+        specs = input_signature or [
+            tf.TensorSpec(t.shape, t.dtype, name=_keras_input_name(t)) for t in model.inputs
+        ]
+
+        def call(*xs: tf.Tensor) -> Any:
+            return model(xs[0] if len(xs) == 1 else list(xs), training=False)
+
+        return tf.function(call, input_signature=specs).get_concrete_function()
+    if hasattr(fn, "get_concrete_function"):
+        return fn.get_concrete_function(*(input_signature or []))
+    return tf.function(fn, input_signature=input_signature).get_concrete_function()
+
+
+def _keras_input_name(tensor: Any) -> str:
+    name = getattr(tensor, "name", None) or "input"
+    return re.sub(r"[^A-Za-z0-9_.\-/]", "_", name.split(":")[0])
+
+
+def _rename(graph: graph_pb2.GraphDef, old: str, new: str) -> None:
+    """Rename node `old` to `new` and every reference to it."""
+    for node in graph.node:
+        if node.name == old:
+            node.name = new
+        for index, ref in enumerate(node.input):
+            control = ref.startswith("^")
+            base, _, port = ref.lstrip("^").partition(":")
+            if base == old:
+                node.input[index] = ("^" if control else "") + new + (f":{port}" if port else "")
+
+
+def _free_name(graph: graph_pb2.GraphDef, name: str) -> None:
+    """Make `name` available by renaming a node that holds it."""
+    taken = {n.name for n in graph.node}
+    if name in taken:
+        suffix = 1
+        while f"{name}_{suffix}" in taken:
+            suffix += 1
+        _rename(graph, name, f"{name}_{suffix}")
+
+
+def _output_names(concrete: Any) -> list[str] | None:
+    """Output names in `concrete.outputs` order when it returns a dict, else None."""
+    structured = concrete.structured_outputs
+    if not isinstance(structured, dict):
+        return None
+    return [str(k) for k in sorted(structured)]  # tf.nest flattens dicts by sorted key
+
+
+def _dict_order(concrete: Any) -> list[str] | None:
+    structured = concrete.structured_outputs
+    return [str(k) for k in structured] if isinstance(structured, dict) else None
+
+
+def _name_ends(graph: graph_pb2.GraphDef, concrete: Any, frozen: Any) -> tuple[list, list]:
+    """Rename Placeholders to the input names asked for and add named output Identities.
+
+    Returns (input tensors, output tensors) as (name, dtype, shape) in signature order.
+    """
+    specs = tf.nest.flatten(concrete.structured_input_signature)
+    inputs = []
+    for spec, tensor in zip(specs, frozen.inputs, strict=True):
+        wanted = getattr(spec, "name", None) or tensor.op.name
+        if wanted != tensor.op.name:
+            _free_name(graph, wanted)
+            _rename(graph, tensor.op.name, wanted)
+        inputs.append((wanted, tensor.dtype, tensor.shape))
+    names = _output_names(concrete)
+    outputs = []
+    for index, tensor in enumerate(frozen.outputs):
+        ref = tensor.name if tensor.value_index else tensor.op.name
+        if names is None:
+            outputs.append((_short_name(tensor.name), tensor.dtype, tensor.shape))
+            continue
+        _free_name(graph, names[index])
+        identity = graph.node.add(op="Identity", name=names[index], input=[ref])
+        identity.attr["T"].type = tensor.dtype.as_datatype_enum
+        outputs.append((names[index], tensor.dtype, tensor.shape))
+    order = _dict_order(concrete)
+    if order:
+        outputs.sort(key=lambda item: order.index(item[0]))
+    return inputs, outputs
+
+
+def _extract_weights(graph: graph_pb2.GraphDef) -> list[tuple[str, np.ndarray]]:
+    """Move every Const value into the weights list, leaving dtype and shape in the node."""
+    weights = []
+    for node in graph.node:
+        if node.op != "Const":
+            continue
+        proto = node.attr["value"].tensor
+        weights.append((node.name, tf.make_ndarray(proto)))
+        stripped = attr_value_pb2.AttrValue()
+        stripped.tensor.dtype = proto.dtype
+        stripped.tensor.tensor_shape.CopyFrom(proto.tensor_shape)
+        node.attr["value"].CopyFrom(stripped)
+    return weights
+
+
+def _signature_entry(name: str, dtype: tf.DType, shape: tf.TensorShape) -> dict:
+    entry: dict = {
+        "name": _tensor_name(name),
+        "dtype": types_pb2.DataType.Name(dtype.as_datatype_enum),
+    }
+    if shape.rank is None:
+        entry["tensorShape"] = {"unknownRank": True}
+    else:
+        entry["tensorShape"] = {
+            "dim": [{"size": str(-1 if d is None else d)} for d in shape.as_list()]
+        }
+    return entry
+
+
+def save_graph_model(
+    fn: Callable | Any,
+    folder: Path,
+    *,
+    input_signature: list[tf.TensorSpec] | None = None,
+    shard_bytes: int = DEFAULT_SHARD_BYTES,
+    quantize: str | None = None,
+) -> Path:
+    """Freeze `fn` into a TF.js graph model in `folder` (TF.js loads it); return model.json.
+
+    `quantize` is None, "float16", "uint8" or "uint16" (float weights only, as the converter).
+    """
+    concrete = _concrete(fn, input_signature)
+    frozen = convert_variables_to_constants_v2(concrete)
+    graph = frozen.graph.as_graph_def()
+    inputs, outputs = _name_ends(graph, concrete, frozen)
+    keep = [name for name, _, _ in outputs]
+    graph = tf.compat.v1.graph_util.extract_sub_graph(graph, [n.split(":")[0] for n in keep])
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = write_weights(
+        _extract_weights(graph), folder, shard_bytes=shard_bytes, quantize=quantize
+    )
+    model = {
+        "format": "graph-model",
+        "generatedBy": f"TensorFlow {tf.__version__}",
+        "convertedBy": CONVERTED_BY,
+        "modelTopology": json_format.MessageToDict(graph),
+        "weightsManifest": manifest,
+        "signature": {
+            "inputs": {name: _signature_entry(name, d, s) for name, d, s in inputs},
+            "outputs": {name: _signature_entry(name, d, s) for name, d, s in outputs},
+        },
+    }
+    path = folder / "model.json"
+    path.write_text(json.dumps(model), encoding="utf-8")
+    return path
