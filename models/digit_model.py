@@ -136,6 +136,7 @@ def train(
         epochs=epochs,
         validation_data=validation,
         callbacks=[_Report(epochs, progress, budget)],
+        shuffle=False,  # the dataset shuffles itself each epoch
         verbose=0,
     )
     return model

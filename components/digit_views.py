@@ -1,0 +1,284 @@
+"""The pieces of Draw a digit: canvas, model choice, prediction, pipeline, activations, code.
+
+Images are enlarged with nearest-neighbour before display so that a 28×28 tensor shows its
+pixels as squares instead of a browser blur: the point is to see what the network gets.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+from streamlit_drawable_canvas import st_canvas
+
+from components import model_cache
+from components.code_panel import code_panel
+from components.i18n import t
+from models.digit_model import Prediction, is_ready, newest_lab_run
+from models.digits import MAX_SIDE, PreparedDigit, centre_of_mass
+
+CANVAS_SIDE = 280
+LOW_CONFIDENCE = 0.6
+TILE = 140  # pixels a pipeline step is drawn at
+MAP_TILE = 84  # pixels an activation map is drawn at
+UPLOAD_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp"]
+
+
+def enlarge(image: np.ndarray, side: int) -> np.ndarray:
+    """`image` (floats 0..1, gray or RGB) with its longer edge `side` pixels, pixels square."""
+    height, width = image.shape[:2]
+    scale = side / max(height, width, 1)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return np.clip(cv2.resize(image, size, interpolation=cv2.INTER_NEAREST), 0.0, 1.0)
+
+
+def drawing(stroke_width: int) -> np.ndarray | None:
+    """The canvas (white ink on black) as RGBA pixels; None before the first stroke."""
+    result = st_canvas(
+        stroke_width=stroke_width,
+        stroke_color="#FFFFFF",
+        background_color="#000000",
+        width=CANVAS_SIDE,
+        height=CANVAS_SIDE,
+        drawing_mode="freedraw",
+        update_streamlit=True,
+        return_image_data=True,
+        key="digit_canvas",
+    )
+    return result.image_data
+
+
+def uploaded_file() -> Any:
+    """The uploaded digit picture (Streamlit UploadedFile) or None."""
+    return st.file_uploader(
+        t("digit.upload"),
+        type=UPLOAD_TYPES,
+        help=t("digit.upload_help", limit=MAX_SIDE),
+        key="digit_upload",
+    )
+
+
+def choose_model() -> Any:
+    """The newest Training-lab mnist-cnn if the student picks it, else None (the default CNN).
+
+    The default CNN is only trained when it is needed (first drawing or a button): the page
+    opens instantly even on a fresh server.
+    """
+    st.subheader(t("digit.model_header"))
+    run = newest_lab_run(st.session_state.get("trained_models"))
+    if run is not None:
+        options = ["lab", "default"]
+        labels = {"lab": t("digit.model_lab", run=run), "default": t("digit.model_default")}
+        choice = st.radio(
+            t("digit.model_choice"), options, format_func=labels.get, key="digit_model_choice"
+        )
+        if choice == "lab":
+            st.caption(t("digit.using_lab", run=run))
+            return st.session_state["trained_models"][run]["model"]
+    st.caption(t("digit.using_default"))
+    if not is_ready():
+        st.info(t("digit.not_trained_yet"))
+        if st.button(t("digit.train_now"), key="digit_train_now"):
+            model_cache.digit_model()
+    if st.button(t("digit.retrain"), key="digit_retrain"):
+        model_cache.digit_model(retrain=True)
+        st.toast(t("digit.retrained"))
+    return None
+
+
+def probability_chart(probabilities: np.ndarray) -> go.Figure:
+    """Ten bars, the winner highlighted."""
+    winner = int(np.argmax(probabilities))
+    colours = ["#ff4b4b" if i == winner else "#8ab4f8" for i in range(10)]
+    figure = go.Figure(
+        go.Bar(
+            x=[str(i) for i in range(10)],
+            y=probabilities,
+            marker_color=colours,
+            text=[f"{p:.0%}" for p in probabilities],
+            textposition="outside",
+        )
+    )
+    figure.update_layout(
+        height=260,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis_title=t("digit.axis_digit"),
+        yaxis={"title": t("digit.axis_probability"), "range": [0, 1.15], "tickformat": ".0%"},
+        title=t("digit.probabilities"),
+    )
+    return figure
+
+
+def show_prediction(prediction: Prediction) -> None:
+    """The digit, how sure, a low-confidence warning, the ten bars and the top 3."""
+    st.metric(
+        t("digit.prediction"),
+        str(prediction.digit),
+        t("digit.confidence", confidence=f"{prediction.confidence:.0%}"),
+        delta_color="off",
+    )
+    if prediction.confidence < LOW_CONFIDENCE:
+        st.warning(t("digit.low_confidence", confidence=f"{prediction.confidence:.0%}"))
+    st.plotly_chart(probability_chart(prediction.probabilities), key="digit_probabilities")
+    st.markdown(f"**{t('digit.top3')}**")
+    for digit, probability in prediction.top(3):
+        st.markdown(t("digit.top3_row", digit=digit, probability=f"{probability:.1%}"))
+
+
+def _with_box(prepared: PreparedDigit) -> np.ndarray:
+    """The grayscale drawing as RGB with the ink's bounding box in red."""
+    picture = enlarge(prepared.gray, TILE)
+    rgb = np.repeat(picture[:, :, None], 3, axis=2).astype(np.float32)
+    if prepared.box is not None:
+        scale = picture.shape[0] / prepared.gray.shape[0]
+        box = prepared.box
+        corner1 = (int(box.left * scale), int(box.top * scale))
+        corner2 = (int(box.right * scale) - 1, int(box.bottom * scale) - 1)
+        cv2.rectangle(rgb, corner1, corner2, (1.0, 0.2, 0.2), 2)
+    return rgb
+
+
+def _with_centre(tensor: np.ndarray) -> np.ndarray:
+    """The 28×28 tensor as RGB with a red cross on its centre of mass."""
+    picture = enlarge(tensor, TILE)
+    rgb = np.repeat(picture[:, :, None], 3, axis=2).astype(np.float32)
+    scale = TILE / tensor.shape[0]
+    row, col = centre_of_mass(tensor)
+    point = (int((col + 0.5) * scale), int((row + 0.5) * scale))
+    cv2.drawMarker(rgb, point, (1.0, 0.2, 0.2), cv2.MARKER_CROSS, 16, 2)
+    return rgb
+
+
+def show_pipeline(prepared: PreparedDigit, source: np.ndarray) -> None:
+    """The steps side by side, then the seed's plain resize beside the final tensor."""
+    st.subheader(t("digit.pipeline_header"))
+    st.caption(t("digit.pipeline_intro"))
+    steps = [
+        (source.astype(np.float32) / 255.0 if source.dtype == np.uint8 else source, "canvas"),
+        (_with_box(prepared), "gray"),
+        (prepared.cropped, "crop"),
+        (prepared.fitted, "fit"),
+        (_with_centre(prepared.tensor), "place"),
+        (prepared.plain, "plain"),
+    ]
+    height, width = source.shape[:2]
+    sizes = {
+        "canvas": {"width": width, "height": height},
+        "crop": {"width": prepared.cropped.shape[1], "height": prepared.cropped.shape[0]},
+        "fit": {"width": prepared.fitted.shape[1], "height": prepared.fitted.shape[0]},
+    }
+    for column, (image, step) in zip(st.columns(len(steps)), steps, strict=True):
+        with column:
+            if image.size:
+                shown = image if image.shape[0] == TILE else enlarge(image, TILE)
+                st.image(shown, clamp=True)
+            st.caption(t(f"digit.step_{step}", **sizes.get(step, {})))
+
+
+def tensor_heatmap(tensor: np.ndarray) -> go.Figure:
+    """The 28×28 input as a gray heatmap with each value written in its cell."""
+    figure = go.Figure(
+        go.Heatmap(
+            z=tensor,
+            colorscale="gray",
+            zmin=0,
+            zmax=1,
+            text=np.round(tensor, 1),
+            texttemplate="%{text}",
+            textfont={"size": 7},
+            hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        height=560,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        yaxis={"autorange": "reversed", "scaleanchor": "x", "constrain": "domain"},
+        xaxis={"constrain": "domain"},
+    )
+    return figure
+
+
+def show_tensor(tensor: np.ndarray) -> None:
+    """The heatmap of values under its heading."""
+    st.subheader(t("digit.tensor_header"))
+    st.plotly_chart(tensor_heatmap(tensor), key="digit_tensor")
+
+
+def show_activations(activations: dict[str, np.ndarray]) -> None:
+    """Every filter's map for each conv layer, each scaled to its own 0..max range."""
+    st.subheader(t("digit.activations_header"))
+    st.caption(t("digit.activations_intro"))
+    for name, maps in activations.items():
+        height, width, channels = maps.shape
+        st.markdown(t("digit.layer", layer=name, channels=channels, height=height, width=width))
+        peak = max(float(maps.max()), 1e-6)
+        tiles = [enlarge(maps[:, :, c] / peak, MAP_TILE) for c in range(channels)]
+        captions = [t("digit.filter", index=c + 1) for c in range(channels)]
+        st.image(tiles, caption=captions, width=MAP_TILE, clamp=True)
+
+
+PYTHON_CODE = """
+import cv2, keras, numpy as np
+
+gray = image[..., :3].mean(axis=-1) / 255.0          # canvas RGBA → [280, 280] in 0..1
+rows = np.flatnonzero((gray > 0.1).any(axis=1))       # ink's bounding box
+cols = np.flatnonzero((gray > 0.1).any(axis=0))
+crop = gray[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+
+scale = 20 / max(crop.shape)                          # fit 20×20, keep the aspect ratio
+h, w = round(crop.shape[0] * scale), round(crop.shape[1] * scale)
+fitted = cv2.resize(crop, (w, h), interpolation=cv2.INTER_AREA)
+
+ys, xs = np.indices(fitted.shape)                     # centre of mass → (14, 14)
+cy, cx = (ys * fitted).sum() / fitted.sum(), (xs * fitted).sum() / fitted.sum()
+top, left = round(14 - cy), round(14 - cx)
+top, left = min(max(top, 0), 28 - h), min(max(left, 0), 28 - w)
+x = np.zeros((28, 28), np.float32)
+x[top:top + h, left:left + w] = fitted
+x /= x.max()                                          # normalise: brightest pixel = 1
+
+model = keras.saving.load_model("mnist-cnn.keras", safe_mode=True)
+probabilities = model.predict(x[None, :, :, None])[0]  # [1, 28, 28, 1] → [10]
+digit = int(probabilities.argmax())
+"""
+
+TFJS_CODE = """
+// The slides' version: the whole canvas resized to 28×28
+const input = tf.tidy(() => {
+  const img = tf.browser.fromPixels(canvas, 1);           // [280, 280, 1] int32
+  const small = tf.image.resizeBilinear(img, [28, 28]);   // [28, 28, 1]
+  return small.toFloat().div(255).expandDims(0);          // [1, 28, 28, 1]
+});
+const probabilities = model.predict(input);
+const digit = (await probabilities.argMax(-1).data())[0];
+
+// As MNIST was made: crop to the ink, fit 20×20, centre by mass
+const gray = tf.tidy(() => tf.browser.fromPixels(canvas, 1).toFloat().div(255).squeeze());
+const ink = gray.greater(0.1);
+const rows = await ink.any(1).data(), cols = await ink.any(0).data();
+const top = rows.indexOf(1), bottom = rows.lastIndexOf(1);
+const left = cols.indexOf(1), right = cols.lastIndexOf(1);
+const [h0, w0] = [bottom - top + 1, right - left + 1];
+const scale = 20 / Math.max(h0, w0);
+const [h, w] = [Math.round(h0 * scale), Math.round(w0 * scale)];
+const x = tf.tidy(() => {
+  const fitted = gray.slice([top, left], [h0, w0]).expandDims(-1)
+    .resizeBilinear([h, w]).squeeze();
+  const mass = fitted.sum();
+  const cy = fitted.mul(tf.range(0, h).expandDims(1)).sum().div(mass).arraySync();
+  const cx = fitted.mul(tf.range(0, w).expandDims(0)).sum().div(mass).arraySync();
+  const y0 = Math.min(Math.max(Math.round(14 - cy), 0), 28 - h);
+  const x0 = Math.min(Math.max(Math.round(14 - cx), 0), 28 - w);
+  const field = fitted.pad([[y0, 28 - h - y0], [x0, 28 - w - x0]]);
+  return field.div(field.max()).expandDims(0).expandDims(-1);   // [1, 28, 28, 1]
+});
+const centred = model.predict(x);
+"""
+
+
+def show_code() -> None:
+    """The Python and TF.js code of the preprocessing and the prediction."""
+    code_panel(PYTHON_CODE, TFJS_CODE)
