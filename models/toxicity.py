@@ -14,11 +14,13 @@ label is P(label | text) - P(label | text without that word).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from models.errors import BadInput, ModelFormatError
 from models.use_tokenizer import Tokenizer
@@ -95,6 +97,11 @@ def match(probabilities: Sequence[float], threshold: float) -> bool | None:
     if max(p_not, p_yes) > threshold:
         return p_not < p_yes
     return None
+
+
+def match_literal(value: bool | None) -> str:
+    """A match as TF.js prints it: "true", "false" or "null"."""
+    return "null" if value is None else str(value).lower()
 
 
 def batch_inputs(encodings: Sequence[Sequence[int]]) -> dict[str, np.ndarray]:
@@ -225,3 +232,84 @@ def word_effects(model: Any, tokenizer: Tokenizer, text: str) -> WordEffects:
         for label, p in probabilities.items()
     }
     return WordEffects(words[:tried], baseline, effects, tried < len(words))
+
+
+MAX_CSV_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class BatchTexts:
+    """The texts of a batch run and what was left out on the way, to tell the student."""
+
+    texts: list[str]
+    blank: int  # empty or whitespace-only lines / cells, skipped
+    dropped: int  # rows past MAX_BATCH_TEXTS
+    capped: int  # texts cut to MAX_TEXT_CHARS
+
+
+def batch_texts(rows: Sequence[str]) -> BatchTexts:
+    """Blank rows skipped, at most MAX_BATCH_TEXTS kept, each cut to MAX_TEXT_CHARS."""
+    kept = [row for row in rows if row.strip()]
+    capped = [cap_text(row) for row in kept[:MAX_BATCH_TEXTS]]
+    return BatchTexts(
+        texts=[c.text for c in capped],
+        blank=len(rows) - len(kept),
+        dropped=max(len(kept) - MAX_BATCH_TEXTS, 0),
+        capped=sum(c.capped for c in capped),
+    )
+
+
+def read_csv_table(data: bytes) -> pd.DataFrame:
+    """An uploaded CSV as a table of strings (UTF-8, else Latin-1); BadInput when unreadable.
+
+    Only parsed, never evaluated; files over MAX_CSV_BYTES are refused before parsing.
+    """
+    if len(data) > MAX_CSV_BYTES:
+        raise BadInput(
+            f"The CSV file has {len(data):,} bytes; the limit is {MAX_CSV_BYTES:,}.",
+            code="toxicity_csv_too_big",
+            size=f"{len(data) / 1e6:.1f}",
+            limit=f"{MAX_CSV_BYTES / 1e6:.0f}",
+        )
+    for encoding in ("utf-8-sig", "latin-1"):
+        try:
+            table = pd.read_csv(
+                io.BytesIO(data), dtype=str, keep_default_na=False, encoding=encoding
+            )
+            break
+        except UnicodeDecodeError:
+            continue
+        except pd.errors.EmptyDataError as exc:
+            raise BadInput("The CSV file has no rows.", code="toxicity_csv_empty") from exc
+        except (ValueError, pd.errors.ParserError) as exc:
+            raise BadInput(
+                f"This file cannot be read as CSV: {exc}", code="toxicity_bad_csv", detail=str(exc)
+            ) from exc
+    if table.columns.empty or table.empty:
+        raise BadInput("The CSV file has no rows.", code="toxicity_csv_empty")
+    table.columns = [str(column) for column in table.columns]
+    return table
+
+
+def likely_text_column(table: pd.DataFrame) -> str:
+    """The column with the longest texts on average: the one to classify, most likely."""
+    lengths = {column: table[column].str.len().mean() for column in table.columns}
+    return max(lengths, key=lambda column: lengths[column])
+
+
+def batch_table(
+    texts: Sequence[str], results: Sequence[Sequence[LabelResult]], threshold: float
+) -> pd.DataFrame:
+    """One row per text: P(label) and match per label, matches re-decided at `threshold`.
+
+    Keeping both probabilities lets the page move the threshold without running the model.
+    """
+    rows = []
+    for text, labels in zip(texts, results, strict=True):
+        row: dict[str, object] = {"text": text}
+        for result in labels:
+            row[result.label] = result.probability
+        for result in labels:
+            row[f"{result.label}_match"] = match_literal(match(result.probabilities, threshold))
+        rows.append(row)
+    return pd.DataFrame(rows)
