@@ -234,7 +234,7 @@ fitted = cv2.resize(crop, (w, h), interpolation=cv2.INTER_AREA)
 
 ys, xs = np.indices(fitted.shape)                     # centre of mass → (14, 14)
 cy, cx = (ys * fitted).sum() / fitted.sum(), (xs * fitted).sum() / fitted.sum()
-top, left = round(14 - cy), round(14 - cx)
+top, left = int(14 - cy + 0.5), int(14 - cx + 0.5)    # halves round up
 top, left = min(max(top, 0), 28 - h), min(max(left, 0), 28 - w)
 x = np.zeros((28, 28), np.float32)
 x[top:top + h, left:left + w] = fitted

@@ -22,6 +22,7 @@ BOX = 20  # side of the box the digit is scaled to fit
 CENTRE = 14.0  # where MNIST puts the centre of mass (pixel index; MNIST's mean is 13.99)
 INK_THRESHOLD = 0.1  # a pixel brighter than this (0..1) counts as ink
 BLOB_FILL = 0.6  # ink covering this share of a squarish bounding box is a dot or blob
+TINY = 0.02  # ink spanning less than this share of the image side is a dot
 MAX_SIDE = 4096  # larger images are refused: a canvas is 280, a phone photo is downscaled
 
 # Ink status of a drawing: what the page says before (or instead of) predicting.
@@ -126,14 +127,14 @@ def ink_box(gray: np.ndarray, threshold: float = INK_THRESHOLD) -> Box | None:
 
 
 def ink_status(gray: np.ndarray, box: Box | None) -> str:
-    """EMPTY (no ink), DOT (a tap, or a solid squarish blob) or OK (worth classifying).
+    """EMPTY (no ink), DOT (a tap or speck, or a solid squarish blob) or OK (worth classifying).
 
     A digit's strokes cover well under half of its bounding box; a single dot covers about
     π/4 of a square box, and so does a patch coloured in.
     """
     if box is None:
         return EMPTY
-    if max(box.height, box.width) <= 2:
+    if max(box.height, box.width) <= max(3, TINY * max(gray.shape)):
         return DOT
     patch = gray[box.top : box.bottom, box.left : box.right] > INK_THRESHOLD
     squarish = 0.6 <= box.height / box.width <= 1.0 / 0.6
@@ -162,12 +163,13 @@ def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
 def place_by_mass(fitted: np.ndarray, size: int = SIZE, centre: float = CENTRE) -> np.ndarray:
     """`fitted` pasted into a size×size field so its centre of mass lands on (centre, centre).
 
-    The shift is whole pixels, as in MNIST, and clamped so that no ink leaves the field.
+    The shift is whole pixels (halves round up), as in MNIST, and clamped so that no ink
+    leaves the field.
     """
     height, width = fitted.shape
     row, col = centre_of_mass(fitted)
-    top = min(max(round(centre - row), 0), size - height)
-    left = min(max(round(centre - col), 0), size - width)
+    top = min(max(int(np.floor(centre - row + 0.5)), 0), size - height)
+    left = min(max(int(np.floor(centre - col + 0.5)), 0), size - width)
     field = np.zeros((size, size), dtype=np.float32)
     field[top : top + height, left : left + width] = fitted
     return field
