@@ -508,6 +508,20 @@ def _name_ends(graph: graph_pb2.GraphDef, concrete: Any, frozen: Any) -> tuple[l
     return inputs, outputs
 
 
+def _reachable(graph: graph_pb2.GraphDef, ends: list[str]) -> graph_pb2.GraphDef:
+    """Only the nodes the outputs need (the function's own output Identities drop out)."""
+    by_name = {node.name: node for node in graph.node}
+    needed, stack = set(), list(ends)
+    while stack:
+        name = stack.pop()
+        if name not in needed:
+            needed.add(name)
+            stack.extend(ref.lstrip("^").split(":")[0] for ref in by_name[name].input)
+    kept = graph_pb2.GraphDef(versions=graph.versions, library=graph.library)
+    kept.node.extend(node for node in graph.node if node.name in needed)
+    return kept
+
+
 def _extract_weights(graph: graph_pb2.GraphDef) -> list[tuple[str, np.ndarray]]:
     """Move every Const value into the weights list, leaving dtype and shape in the node."""
     weights = []
@@ -554,7 +568,7 @@ def save_graph_model(
     graph = frozen.graph.as_graph_def()
     inputs, outputs = _name_ends(graph, concrete, frozen)
     keep = [name for name, _, _ in outputs]
-    graph = tf.compat.v1.graph_util.extract_sub_graph(graph, [n.split(":")[0] for n in keep])
+    graph = _reachable(graph, [name.split(":")[0] for name in keep])
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     manifest = write_weights(

@@ -1,0 +1,500 @@
+"""TF.js graph models: the real MoveNet files, fused-op rewrites, round trips, bad files."""
+
+import base64
+import json
+import shutil
+import threading
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from PIL import Image
+
+from models.describe import describe
+from models.errors import BadInput, ModelFormatError
+from models.loading import load_model
+from models.tfjs_graph import GraphModel, load_graph_model, save_graph_model
+from models.tfjs_weights import write_weights
+
+RNG = np.random.default_rng(11)
+LIGHTNING = "movenet-singlepose-lightning"
+THUNDER = "movenet-singlepose-thunder"
+NOSE, L_SHOULDER, R_SHOULDER, L_WRIST, R_WRIST = 0, 5, 6, 9, 10
+L_HIP, R_HIP, L_ANKLE, R_ANKLE = 11, 12, 15, 16
+
+
+def _squat_input(shared: Path, size: int) -> tuple[np.ndarray, int]:
+    """squat.bmp padded to a square at the bottom-right (no stretching), resized, int32."""
+    image = Image.open(shared / "data" / "pose" / "squat.bmp").convert("RGB")
+    side = max(image.size)
+    square = Image.new("RGB", (side, side))
+    square.paste(image, (0, 0))
+    pixels = np.asarray(square.resize((size, size), Image.BILINEAR), dtype=np.int32)
+    return pixels[None], side
+
+
+@pytest.mark.parametrize(("model_id", "size"), [(LIGHTNING, 192), (THUNDER, 256)])
+def test_movenet_signature_and_output(model_id, size) -> None:
+    model = load_model(model_id)
+    assert isinstance(model, GraphModel)
+    info = describe(model)
+    assert info["inputs"] == [{"name": "input", "dtype": "int32", "shape": [1, size, size, 3]}]
+    assert info["outputs"] == [{"name": "Identity", "dtype": "float32", "shape": [1, 1, 17, 3]}]
+    assert info["parameters"] > 1_000_000
+    output = model(np.zeros((1, size, size, 3), np.int32))
+    assert list(output) == ["Identity"]
+    assert output["Identity"].shape == (1, 1, 17, 3)
+    assert output["Identity"].dtype == np.float32
+
+
+@pytest.mark.parametrize(("model_id", "size"), [(LIGHTNING, 192), (THUNDER, 256)])
+def test_squat_keypoints_are_plausible(shared, model_id, size) -> None:
+    pixels, side = _squat_input(shared, size)
+    keypoints = load_model(model_id)(input=pixels)["Identity"][0, 0]
+    y, x, score = keypoints[:, 0] * side, keypoints[:, 1] * side, keypoints[:, 2]
+    # The person fills x 100..370, y 135..600 of the 500×610 photo (checked by eye).
+    assert np.all(score > 0.3), score
+    assert np.all((x > 90) & (x < 390)), x
+    assert np.all((y > 125) & (y < 610)), y
+    # Head above shoulders above hips above ankles; the hands are clasped under the chin.
+    assert y[NOSE] < min(y[L_SHOULDER], y[R_SHOULDER])
+    assert max(y[L_SHOULDER], y[R_SHOULDER]) < min(y[L_HIP], y[R_HIP])
+    assert max(y[L_HIP], y[R_HIP]) < min(y[L_ANKLE], y[R_ANKLE])
+    assert np.all(y[:5] < 240), "eyes, ears and nose belong in the head (y 135..235)"
+    assert np.hypot(x[L_WRIST] - x[R_WRIST], y[L_WRIST] - y[R_WRIST]) < 60
+    assert min(y[L_ANKLE], y[R_ANKLE]) > 470
+
+
+def test_lightning_and_thunder_agree_on_the_squat(shared) -> None:
+    light = load_model(LIGHTNING)(_squat_input(shared, 192)[0])["Identity"][0, 0, :, :2]
+    thunder = load_model(THUNDER)(_squat_input(shared, 256)[0])["Identity"][0, 0, :, :2]
+    assert np.abs(light - thunder).mean() < 0.03  # normalised units: ~18 px of 610
+
+
+def test_op_histogram_and_manifest_summary(shared) -> None:
+    folder = shared / "models" / LIGHTNING
+    model = load_model(LIGHTNING)
+    histogram = model.op_histogram()
+    nodes = json.loads((folder / "model.json").read_text())["modelTopology"]["node"]
+    assert sum(histogram.values()) == len(nodes)
+    assert histogram["_FusedConv2D"] == 50
+    assert histogram["FusedDepthwiseConv2dNative"] == 17
+    assert histogram["Const"] == 180
+    summary = model.manifest_summary()
+    assert summary["shards"] == [
+        {
+            "path": "movenet-lightning.bin",
+            "bytes": (folder / "movenet-lightning.bin").stat().st_size,
+        }
+    ]
+    assert summary["stored_as"] == {"float16": 149, "int32": 31}
+    assert len(summary["weights"]) == 180
+    assert model.metadata["format"] == "graph-model"
+
+
+def test_concurrent_calls_match_serial_calls() -> None:
+    model = load_model(LIGHTNING)
+    inputs = [RNG.integers(0, 256, (1, 192, 192, 3), dtype=np.int32) for _ in range(6)]
+    serial = [model(x)["Identity"] for x in inputs]
+    results: list = [None] * len(inputs)
+    errors: list = []
+
+    def work(index: int) -> None:
+        try:
+            for _ in range(3):
+                results[index] = model(inputs[index])["Identity"]
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(inputs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    for got, expected in zip(results, serial, strict=True):
+        np.testing.assert_allclose(got, expected, atol=1e-6)
+    assert not np.allclose(serial[0], serial[1])  # the inputs really differ
+
+
+def test_bad_call_arguments_are_bad_input() -> None:
+    model = load_model(LIGHTNING)
+    with pytest.raises(BadInput) as caught:
+        model(np.zeros((1, 100, 100, 3), np.int32))
+    assert caught.value.code == "tfjs_input_shape"
+    assert "[1, 192, 192, 3]" in caught.value.message
+    with pytest.raises(BadInput) as caught:
+        model(image=np.zeros((1, 192, 192, 3), np.int32))
+    assert caught.value.code == "tfjs_unknown_input"
+    with pytest.raises(BadInput) as caught:
+        model()
+    assert caught.value.code == "tfjs_missing_input"
+    # the signature's tensor name is accepted as well as the short name
+    out = model(**{"input:0": np.zeros((1, 192, 192, 3), np.int32)})
+    assert out["Identity"].shape == (1, 1, 17, 3)
+
+
+# --- fused ops: every TF.js fusion rewritten into plain TF ops -------------------------
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def _shape(dims) -> dict:
+    return {"dim": [{"size": str(d)} for d in dims]}
+
+
+def _placeholder(name: str, dims) -> dict:
+    attr = {"dtype": {"type": "DT_FLOAT"}, "shape": {"shape": _shape(dims)}}
+    return {"name": name, "op": "Placeholder", "attr": attr}
+
+
+def _const(name: str, value: np.ndarray) -> dict:
+    tensor = {"dtype": "DT_FLOAT", "tensorShape": _shape(value.shape)}
+    return {
+        "name": name,
+        "op": "Const",
+        "attr": {"dtype": {"type": "DT_FLOAT"}, "value": {"tensor": tensor}},
+    }
+
+
+def _write_graph(folder: Path, nodes: list, weights: dict, signature: dict | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = write_weights(list(weights.items()), folder)
+    model = {"format": "graph-model", "modelTopology": {"node": nodes}, "weightsManifest": manifest}
+    if signature:
+        model["signature"] = signature
+    (folder / "model.json").write_text(json.dumps(model))
+    return folder
+
+
+ACTIVATIONS = {
+    "Relu": tf.nn.relu,
+    "Relu6": tf.nn.relu6,
+    "Elu": tf.nn.elu,
+    "Sigmoid": tf.sigmoid,
+    "Tanh": tf.tanh,
+    "LeakyRelu": lambda v: tf.nn.leaky_relu(v, alpha=0.3),
+}
+
+
+def _fused_case(op: str, fused: list[str]) -> tuple[list, dict, np.ndarray, np.ndarray]:
+    """Nodes, weights, an input and the expected output for one fused op."""
+    alpha = RNG.uniform(0.1, 0.5, size=(4,)).astype(np.float32)
+    bias = RNG.normal(size=(4,)).astype(np.float32)
+    if op == "_FusedMatMul":
+        x = RNG.normal(size=(3, 5)).astype(np.float32)
+        kernel = RNG.normal(size=(5, 4)).astype(np.float32)
+        linear = tf.matmul(x, kernel)
+        attrs = {"transpose_a": {"b": False}, "transpose_b": {"b": False}}
+    else:
+        x = RNG.normal(size=(1, 6, 6, 2)).astype(np.float32)
+        depthwise = op == "FusedDepthwiseConv2dNative"
+        kernel = RNG.normal(size=(3, 3, 2, 2 if depthwise else 4)).astype(np.float32)
+        if depthwise:
+            linear = tf.nn.depthwise_conv2d(x, kernel, [1, 1, 1, 1], "SAME")
+        else:
+            linear = tf.nn.conv2d(x, kernel, 1, "SAME")
+        ones = {"list": {"i": ["1", "1", "1", "1"]}}
+        attrs = {"strides": ones, "dilations": ones, "padding": {"s": _b64("SAME")}}
+        attrs["data_format"] = {"s": _b64("NHWC")}
+    weights = {"kernel": kernel, "bias": bias}
+    inputs = ["x", "kernel", "bias"]
+    expected = tf.nn.bias_add(linear, bias)
+    if fused[-1] == "Prelu":
+        inputs.append("alpha")
+        weights["alpha"] = alpha
+        expected = tf.nn.relu(expected) - alpha * tf.nn.relu(-expected)
+    elif len(fused) > 1:
+        expected = ACTIVATIONS[fused[-1]](expected)
+    attrs |= {
+        "T": {"type": "DT_FLOAT"},
+        "fused_ops": {"list": {"s": [_b64(f) for f in fused]}},
+        "num_args": {"i": str(len(inputs) - 2)},
+        "leakyrelu_alpha": {"f": 0.3},
+        "epsilon": {"f": 0},
+    }
+    nodes = [_placeholder("x", x.shape)] + [_const(n, v) for n, v in weights.items()]
+    nodes.append({"name": "fused", "op": op, "input": inputs, "attr": attrs})
+    nodes.append(
+        {"name": "out", "op": "Identity", "input": ["fused"], "attr": {"T": {"type": "DT_FLOAT"}}}
+    )
+    return nodes, weights, x, expected.numpy()
+
+
+FUSIONS = [
+    ("_FusedConv2D", ["BiasAdd"]),
+    ("_FusedConv2D", ["BiasAdd", "Relu"]),
+    ("_FusedConv2D", ["BiasAdd", "Relu6"]),
+    ("_FusedConv2D", ["BiasAdd", "LeakyRelu"]),
+    ("_FusedConv2D", ["BiasAdd", "Prelu"]),
+    ("_FusedConv2D", ["BiasAdd", "Elu"]),
+    ("FusedDepthwiseConv2dNative", ["BiasAdd", "Relu6"]),
+    ("FusedDepthwiseConv2dNative", ["BiasAdd", "Sigmoid"]),
+    ("_FusedMatMul", ["BiasAdd", "Tanh"]),
+    ("_FusedMatMul", ["BiasAdd", "Prelu"]),
+    ("_FusedMatMul", ["BiasAdd"]),
+]
+
+
+@pytest.mark.parametrize(("op", "fused"), FUSIONS)
+def test_fused_ops_are_rewritten_exactly(tmp_path, op, fused) -> None:
+    nodes, weights, x, expected = _fused_case(op, fused)
+    model = load_graph_model(_write_graph(tmp_path, nodes, weights))
+    assert [i.name for i in model.inputs] == ["x"]
+    assert [o.name for o in model.outputs] == ["out"]  # found without a signature
+    np.testing.assert_allclose(model(x)["out"], expected, rtol=1e-5, atol=1e-5)
+    assert model.op_histogram()[op] == 1
+
+
+def test_standalone_prelu(tmp_path) -> None:
+    x = RNG.normal(size=(2, 4)).astype(np.float32)
+    alpha = np.float32([0.1, 0.2, 0.3, 0.4])
+    nodes = [_placeholder("x", x.shape), _const("alpha", alpha)]
+    nodes.append(
+        {"name": "p", "op": "Prelu", "input": ["x", "alpha"], "attr": {"T": {"type": "DT_FLOAT"}}}
+    )
+    model = load_graph_model(_write_graph(tmp_path, nodes, {"alpha": alpha}))
+    np.testing.assert_allclose(model(x)["p"], np.where(x > 0, x, alpha * x), atol=1e-6)
+
+
+def test_unsplittable_fusion_is_named(tmp_path) -> None:
+    nodes, weights, _, _ = _fused_case("_FusedConv2D", ["BiasAdd", "Relu"])
+    nodes[-2]["attr"]["fused_ops"] = {"list": {"s": [_b64("BiasAdd"), _b64("Swish")]}}
+    with pytest.raises(ModelFormatError) as caught:
+        load_graph_model(_write_graph(tmp_path, nodes, weights))
+    assert caught.value.code == "tfjs_unknown_op"
+    assert "Swish" in caught.value.message
+
+
+# --- round trips through save_graph_model ---------------------------------------------
+
+
+def _keras_model() -> keras.Model:
+    keras.utils.set_random_seed(3)
+    inputs = keras.Input((8, 8, 1), name="pixels")
+    x = keras.layers.Conv2D(4, 3, activation="relu")(inputs)
+    x = keras.layers.Flatten()(x)
+    x = keras.layers.Dense(16, activation="relu")(x)
+    outputs = keras.layers.Dense(3, activation="softmax")(x)
+    return keras.Model(inputs, outputs)
+
+
+@pytest.fixture(scope="module")
+def keras_model() -> keras.Model:
+    return _keras_model()
+
+
+# Tolerances on the softmax outputs (values in 0..1) of the small Keras model: float16
+# weights keep ~3 significant digits, uint8 weights are within scale/2 (range/510).
+QUANTIZED = [
+    (None, 1e-6, 1.0),
+    ("float16", 2e-3, 0.5),
+    ("uint16", 1e-3, 0.5),
+    ("uint8", 3e-2, 0.25),
+]
+
+
+@pytest.mark.parametrize(("quantize", "atol", "size_ratio"), QUANTIZED)
+def test_keras_round_trip(tmp_path, keras_model, quantize, atol, size_ratio) -> None:
+    path = save_graph_model(keras_model, tmp_path / "k", quantize=quantize)
+    written = json.loads(path.read_text())
+    assert written["format"] == "graph-model"
+    assert written["convertedBy"] == "Tensor Playground"
+    assert written["generatedBy"].startswith("TensorFlow ")
+    assert list(written["signature"]["inputs"]) == ["pixels"]
+    for node in written["modelTopology"]["node"]:
+        if node["op"] == "Const":  # values live in the shards, as the converter writes them
+            assert "tensorContent" not in node["attr"]["value"]["tensor"]
+    model = load_graph_model(tmp_path / "k")
+    assert model.inputs[0].name == "pixels" and model.inputs[0].shape == (None, 8, 8, 1)
+    assert model.outputs[0].shape == (None, 3)
+    assert model.parameter_count == keras_model.count_params()
+    x = RNG.normal(size=(5, 8, 8, 1)).astype(np.float32)
+    got = model(x)[model.outputs[0].name]
+    expected = keras_model(x).numpy()
+    np.testing.assert_allclose(got, expected, atol=atol)
+    shard_bytes = model.manifest_summary()["total_bytes"]
+    int_constants = 64  # Flatten's target shape and the like, stored as int32
+    assert shard_bytes <= keras_model.count_params() * 4 * size_ratio + int_constants
+    if quantize:
+        assert not np.array_equal(got, expected)
+
+
+def test_shards_respect_the_cap(tmp_path, keras_model) -> None:
+    save_graph_model(keras_model, tmp_path, shard_bytes=1000)
+    summary = load_graph_model(tmp_path).manifest_summary()
+    sizes = [s["bytes"] for s in summary["shards"]]
+    assert len(sizes) > 1 and max(sizes) <= 1000
+    assert [s["path"] for s in summary["shards"]][0] == f"group1-shard1of{len(sizes)}.bin"
+
+
+def _toxicity_like() -> tf.types.experimental.PolymorphicFunction:
+    """A stand-in with the real toxicity model's input names and label-prefixed outputs."""
+    embedding = tf.constant(RNG.normal(size=(40, 6)).astype(np.float32))
+    heads = {
+        label: tf.Variable(RNG.normal(size=(6, 2)).astype(np.float32))
+        for label in ("toxicity", "insult", "obscene")
+    }
+
+    @tf.function(
+        input_signature=[
+            tf.TensorSpec([None, 2], tf.int32, name="Placeholder_1"),
+            tf.TensorSpec([None], tf.int32, name="Placeholder"),
+        ]
+    )
+    def toxicity(indices: tf.Tensor, values: tf.Tensor) -> dict:
+        # The mean word embedding of each sentence (row of `indices`), as USE lite pools.
+        pooled = tf.sparse.segment_mean(embedding, values, indices[:, 0])
+        return {
+            f"{label}/concat_2": tf.nn.softmax(tf.matmul(pooled, kernel))
+            for label, kernel in heads.items()
+        }
+
+    return toxicity
+
+
+def test_named_inputs_and_dict_outputs_round_trip(tmp_path) -> None:
+    fn = _toxicity_like()
+    save_graph_model(fn, tmp_path)
+    model = load_graph_model(tmp_path)
+    assert [(i.name, i.dtype, i.shape) for i in model.inputs] == [
+        ("Placeholder_1", "int32", (None, 2)),
+        ("Placeholder", "int32", (None,)),
+    ]
+    # The dict's own order, not tf.nest's sorted order.
+    assert [o.name for o in model.outputs] == [
+        "toxicity/concat_2",
+        "insult/concat_2",
+        "obscene/concat_2",
+    ]
+    indices = np.array([[0, 0], [0, 1], [1, 0], [1, 1], [1, 2]], np.int32)
+    values = np.array([3, 9, 1, 30, 7], np.int32)
+    expected = {k: v.numpy() for k, v in fn(indices, values).items()}
+    positional = model(indices, values)
+    named = model(Placeholder=values, Placeholder_1=indices)
+    for name in expected:
+        np.testing.assert_allclose(positional[name], expected[name], atol=1e-6)
+        np.testing.assert_allclose(named[name], expected[name], atol=1e-6)
+    assert positional["toxicity/concat_2"].shape == (2, 2)
+
+
+def test_tuple_outputs_keep_the_graphs_names(tmp_path) -> None:
+    @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32, name="x")])
+    def two(x: tf.Tensor) -> tuple:
+        return x * 2.0, tf.reduce_sum(x, axis=1)
+
+    save_graph_model(two, tmp_path)
+    model = load_graph_model(tmp_path)
+    x = RNG.normal(size=(4, 3)).astype(np.float32)
+    names = [o.name for o in model.outputs]
+    assert len(set(names)) == 2
+    out = model(x)
+    np.testing.assert_allclose(out[names[0]], x * 2, atol=1e-6)
+    np.testing.assert_allclose(out[names[1]], x.sum(axis=1), atol=1e-6)
+    assert model.outputs[1].shape == (None,)
+
+
+# --- broken files ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def movenet_copy(shared, tmp_path) -> Path:
+    """A scratch copy of MoveNet Lightning to break (in a temp folder, never the repo)."""
+    folder = tmp_path / "movenet"
+    shutil.copytree(shared / "models" / LIGHTNING, folder)
+    for file in folder.iterdir():
+        file.chmod(0o644)
+    return folder
+
+
+def test_malformed_json_names_the_file(movenet_copy) -> None:
+    path = movenet_copy / "model.json"
+    path.write_text(path.read_text()[:5000])
+    with pytest.raises(ModelFormatError) as caught:
+        load_graph_model(movenet_copy)
+    assert caught.value.code == "tfjs_bad_json"
+    assert str(path) in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (
+            {"format": "layers-model", "modelTopology": {"class_name": "Sequential"}},
+            "tfjs_not_graph",
+        ),
+        ({"hello": "world"}, "tfjs_not_graph"),
+        ([1, 2, 3], "tfjs_bad_json"),
+        (
+            {"modelTopology": {"node": [{"name": "x", "op": ["Placeholder"], "attr": {}}]}},
+            "tfjs_bad_topology",
+        ),
+    ],
+)
+def test_json_that_is_no_graph_model(tmp_path, content, code) -> None:
+    (tmp_path / "model.json").write_text(json.dumps(content))
+    with pytest.raises(ModelFormatError) as caught:
+        load_graph_model(tmp_path)
+    assert caught.value.code == code
+    assert "model.json" in caught.value.params["file"]
+
+
+def test_missing_shard(movenet_copy) -> None:
+    (movenet_copy / "movenet-lightning.bin").unlink()
+    with pytest.raises(ModelFormatError) as caught:
+        load_graph_model(movenet_copy)
+    assert caught.value.code == "tfjs_missing_shard"
+    assert "movenet-lightning.bin" in caught.value.message
+
+
+def test_short_shard(movenet_copy) -> None:
+    shard = movenet_copy / "movenet-lightning.bin"
+    shard.write_bytes(shard.read_bytes()[:-1000])
+    with pytest.raises(ModelFormatError) as caught:
+        load_graph_model(movenet_copy)
+    assert caught.value.code == "tfjs_short_shard"
+    assert "movenet-lightning.bin" in caught.value.message
+    assert caught.value.params["expected"] - caught.value.params["actual"] == 1000
+
+
+def test_unknown_op_is_named(movenet_copy) -> None:
+    path = movenet_copy / "model.json"
+    model = json.loads(path.read_text())
+    node = next(n for n in model["modelTopology"]["node"] if n["op"] == "Sigmoid")
+    node["op"] = "MagicSigmoid"
+    path.write_text(json.dumps(model))
+    with pytest.raises(ModelFormatError) as caught:
+        load_graph_model(movenet_copy)
+    assert caught.value.code == "tfjs_unknown_op"
+    assert caught.value.params["op"] == "MagicSigmoid"
+    assert "MagicSigmoid" in caught.value.message
+
+
+def test_dangling_input_is_a_format_error(movenet_copy) -> None:
+    path = movenet_copy / "model.json"
+    model = json.loads(path.read_text())
+    node = next(n for n in model["modelTopology"]["node"] if n["op"] == "Sigmoid")
+    node["input"] = ["no/such/node"]
+    path.write_text(json.dumps(model))
+    with pytest.raises(ModelFormatError) as caught:
+        load_graph_model(movenet_copy)
+    assert caught.value.code == "tfjs_bad_graph"
+
+
+def test_const_without_weight_is_named(movenet_copy) -> None:
+    path = movenet_copy / "model.json"
+    model = json.loads(path.read_text())
+    entries = model["weightsManifest"][0]["weights"]
+    removed = entries.pop()  # the last weight: the shard then holds extra bytes → trim them
+    shard = movenet_copy / "movenet-lightning.bin"
+    size = int(np.prod(removed["shape"])) * (2 if "quantization" in removed else 4)
+    shard.write_bytes(shard.read_bytes()[:-size])
+    path.write_text(json.dumps(model))
+    with pytest.raises(ModelFormatError) as caught:
+        load_graph_model(movenet_copy)
+    assert caught.value.code == "tfjs_missing_weight"
+    assert caught.value.params["weight"] == removed["name"]
