@@ -1,0 +1,317 @@
+"""Drawing a tensor of any rank 0–6 so a class can see its shape at a glance.
+
+Rank 0 is one big cell, rank 1 a row of cells, rank 2 a heatmap grid with the values, rank
+3 a 3-D block of cells (and the picture when it is [H, W, 1|3]), rank 4 a grid of its rank-3
+items (a batch), ranks 5 and 6 one rank-3 block chosen with sliders. Tensors too big to draw
+cell by cell are shown as the libraries print them, with `...`. The figure builders are
+plain functions of an array so that the tests can check them without a browser.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from components.i18n import t
+from models.tensor_ops import AxisLine
+from models.tensor_print import python_print, tfjs_print
+from models.tensors import axis_names, count_nonfinite, describe, dtype_name, is_image, nbytes
+
+TEXT_LIMIT = 400  # cells up to which each value is written in its cell
+GRID_LIMIT = 40_000  # cells up to which a heatmap is drawn at all
+BLOCK_LIMIT = 1_000  # cells up to which a 3-D block is drawn
+BATCH_SHOWN = 12  # items of a batch drawn in the grid
+IMAGE_SIDE = 256  # longest side an image is drawn at (larger ones are downscaled)
+COLORSCALE = "Viridis"
+AXIS_COLOURS = ("blue", "green", "orange", "violet", "red", "gray")
+
+
+def axis_labels(shape: tuple[int, ...], hint: tuple[str, ...] = ()) -> list[str]:
+    """'axis 0 · batch' style labels, translated."""
+    names = axis_names(shape, hint)
+    return [t("tensor.axis_label", index=i, name=_axis_name(n)) for i, n in enumerate(names)]
+
+
+def _axis_name(name: str) -> str:
+    if name.startswith("axis") and name[4:].isdigit():
+        return t("tensor.axis.generic", index=name[4:])
+    return t(f"tensor.axis.{name}")
+
+
+def cell_texts(array: np.ndarray) -> np.ndarray:
+    """The value written in each cell: 7, 0.25, true, 'a', 1+2j, NaN, ∞."""
+    kind = dtype_name(array)
+    if kind == "bool":
+        return np.where(array, "true", "false")
+    if kind == "string":
+        return np.vectorize(lambda s: str(s)[:12], otypes=[object])(array).astype(str)
+    if kind == "complex64":
+        return np.vectorize(lambda z: f"{z.real:.3g}{z.imag:+.3g}j", otypes=[str])(array)
+    if kind == "int32":
+        return array.astype(str)
+    return np.vectorize(_float_text, otypes=[str])(array)
+
+
+def _float_text(value: float) -> str:
+    if np.isnan(value):
+        return "NaN"
+    if np.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    return f"{value:.4g}"
+
+
+def cell_colours(array: np.ndarray) -> np.ndarray:
+    """Numbers to colour cells by: |z| for complex, 0/1 for bool, NaN where ∞/NaN or text."""
+    kind = dtype_name(array)
+    if kind == "string":
+        return np.zeros(array.shape, dtype=float)
+    values = np.abs(array) if kind == "complex64" else array.astype(float)
+    return np.where(np.isfinite(values), values, np.nan)
+
+
+def _heatmap(
+    array2d: np.ndarray, x_title: str, y_title: str, show_scale: bool = True
+) -> go.Heatmap:
+    with_text = array2d.size <= TEXT_LIMIT
+    return go.Heatmap(
+        z=cell_colours(array2d),
+        text=cell_texts(array2d) if with_text else None,
+        texttemplate="%{text}" if with_text else None,
+        textfont={"size": 22 if array2d.size <= 36 else 14},
+        colorscale=COLORSCALE,
+        showscale=show_scale and dtype_name(array2d) != "string",
+        xgap=3,
+        ygap=3,
+        hovertemplate=f"{y_title}=%{{y}}<br>{x_title}=%{{x}}<br>%{{z}}<extra></extra>",
+    )
+
+
+def grid_figure(array: np.ndarray, labels: list[str]) -> go.Figure:
+    """Rank 0, 1 or 2 as a heatmap of cells with their values: one cell, a row, a grid."""
+    grid = array.reshape(1, -1) if array.ndim < 2 else array
+    x_title = labels[-1] if labels else ""
+    y_title = labels[0] if array.ndim == 2 else ""
+    fig = go.Figure(_heatmap(grid, x_title, y_title))
+    rows, cols = grid.shape
+    fig.update_yaxes(autorange="reversed", title=y_title, showticklabels=array.ndim == 2)
+    fig.update_xaxes(title=x_title, side="top", showticklabels=array.ndim >= 1)
+    if array.ndim == 0:
+        fig.update_traces(textfont={"size": 64}, showscale=False)
+    cell = 70 if cols <= 12 else max(14, 840 // cols)
+    fig.update_layout(
+        height=min(640, 90 + rows * cell),
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        yaxis_scaleanchor="x" if array.ndim == 2 and cols <= 40 else None,
+    )
+    return fig
+
+
+def block_trace(array3d: np.ndarray) -> go.Scatter3d:
+    """A rank-3 tensor as cubes in space: axis 0 goes back, axis 1 goes down, axis 2 right."""
+    depth, rows, cols = np.indices(array3d.shape)
+    colours = cell_colours(array3d).ravel()
+    with_text = array3d.size <= 125
+    side = max(8, 36 - 2 * max(array3d.shape))
+    return go.Scatter3d(
+        x=cols.ravel(),
+        y=depth.ravel(),
+        z=-rows.ravel(),
+        mode="markers+text" if with_text else "markers",
+        text=cell_texts(array3d).ravel() if with_text else None,
+        textfont={"size": 13, "color": "black"},
+        marker={
+            "symbol": "square",
+            "size": side,
+            "color": np.nan_to_num(colours, nan=np.nanmin(colours) if colours.size else 0),
+            "colorscale": COLORSCALE,
+            "opacity": 0.85,
+            "line": {"width": 1, "color": "white"},
+        },
+        hovertemplate="[%{y}, %{customdata}, %{x}] = %{text}<extra></extra>",
+        customdata=rows.ravel(),
+    )
+
+
+def block_figure(array3d: np.ndarray, labels: list[str]) -> go.Figure:
+    """One rank-3 block, axes titled with their names."""
+    fig = go.Figure(block_trace(array3d))
+    fig.update_layout(
+        height=520,
+        margin={"l": 0, "r": 0, "t": 10, "b": 0},
+        scene=_scene(labels),
+    )
+    return fig
+
+
+def _scene(labels: list[str]) -> dict:
+    return {
+        "xaxis": {"title": labels[2], "dtick": 1},
+        "yaxis": {"title": labels[0], "dtick": 1},
+        "zaxis": {"title": labels[1], "dtick": 1, "showticklabels": False},
+        "camera": {"eye": {"x": 1.4, "y": -1.6, "z": 0.9}},
+        "aspectmode": "cube",
+    }
+
+
+def image_pixels(array3d: np.ndarray) -> np.ndarray:
+    """[H, W, 1|3] as uint8 RGB, downscaled (nearest) so the longest side is ≤ IMAGE_SIDE."""
+    step = max(1, int(np.ceil(max(array3d.shape[:2]) / IMAGE_SIDE)))
+    small = array3d[::step, ::step]
+    if dtype_name(small) == "float32":
+        small = small * 255.0
+    pixels = np.clip(small, 0, 255).astype(np.uint8)
+    return np.repeat(pixels, 3, axis=-1) if pixels.shape[-1] == 1 else pixels
+
+
+def image_figure(array3d: np.ndarray) -> go.Figure:
+    """The picture a [H, W, 1|3] tensor holds; hovering shows each pixel's values."""
+    fig = go.Figure(go.Image(z=image_pixels(array3d)))
+    fig.update_layout(height=420, margin={"l": 0, "r": 0, "t": 10, "b": 0})
+    fig.update_xaxes(showticklabels=False)
+    fig.update_yaxes(showticklabels=False)
+    return fig
+
+
+def batch_figure(array4d: np.ndarray, labels: list[str]) -> go.Figure:
+    """A rank-4 batch as a grid of its first items: pictures when they are, else blocks."""
+    shown = array4d[:BATCH_SHOWN]
+    images = all(is_image(item) for item in shown)
+    cols = min(4, len(shown))
+    rows = int(np.ceil(len(shown) / cols))
+    spec_type = "xy" if images else "scene"
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        specs=[[{"type": spec_type}] * cols for _ in range(rows)],
+        subplot_titles=[f"{labels[0]} = {i}" for i in range(len(shown))],
+    )
+    for i, item in enumerate(shown):
+        trace = go.Image(z=image_pixels(item)) if images else block_trace(item)
+        fig.add_trace(trace, row=i // cols + 1, col=i % cols + 1)
+    if images:
+        fig.update_xaxes(showticklabels=False)
+        fig.update_yaxes(showticklabels=False)
+    else:
+        fig.update_scenes(
+            xaxis_title=labels[3], yaxis_title=labels[1], zaxis_title=labels[2], aspectmode="cube"
+        )
+    fig.update_layout(height=260 * rows + 40, margin={"l": 0, "r": 0, "t": 40, "b": 0})
+    return fig
+
+
+def show_metrics(array: np.ndarray, hint: tuple[str, ...] = ()) -> None:
+    """Rank, shape, size, dtype and bytes in big numbers, then the axes named and coloured."""
+    info = describe(array)
+    cols = st.columns([1, 2, 1.3, 1.3, 1.3])
+    cols[0].metric(t("tensor.rank"), info["rank"])
+    cols[1].metric(t("tensor.shape"), str(info["shape"]))
+    cols[2].metric(t("tensor.size"), f"{info['size']:,}")
+    cols[3].metric(t("tensor.dtype"), info["dtype"])
+    cols[4].metric(t("tensor.bytes"), _bytes_text(nbytes(array)))
+    if array.ndim:
+        names = axis_names(array.shape, hint)
+        texts = [
+            t("tensor.axis_badge", index=i, name=_axis_name(n), size=d)
+            for i, (n, d) in enumerate(zip(names, array.shape, strict=True))
+        ]
+        badges = " ".join(f":{AXIS_COLOURS[i]}-badge[{text}]" for i, text in enumerate(texts))
+        st.markdown(badges)
+    nans, infs = count_nonfinite(array)
+    if nans or infs:
+        st.warning(t("tensor.nonfinite", nans=nans, infs=infs), icon="⚠️")
+
+
+def _bytes_text(count: int) -> str:
+    if count < 10_000:
+        return f"{count:,} B"
+    if count < 10_000_000:
+        return f"{count / 1024:,.1f} KiB"
+    return f"{count / 1024**2:,.1f} MiB"
+
+
+def show_printed(array: np.ndarray) -> None:
+    """The tensor as Python's print and TF.js's t.print() show it."""
+    tab_py, tab_js = st.tabs(["print(t)", "t.print()"])
+    tab_py.code(python_print(array), language="python")
+    tab_js.code(tfjs_print(array), language="javascript")
+
+
+def draw_tensor(array: np.ndarray, key: str, hint: tuple[str, ...] = ()) -> None:
+    """The drawing that suits the rank; sliders pick a rank-3 block of a rank-5 or -6 tensor."""
+    labels = axis_labels(array.shape, hint)
+    if array.size == 0:
+        st.info(t("tensor.empty"))
+        return
+    if array.ndim >= 5:
+        index = []
+        for axis in range(array.ndim - 3):
+            index.append(
+                st.slider(labels[axis], 0, array.shape[axis] - 1, 0, key=f"{key}_axis{axis}")
+                if array.shape[axis] > 1
+                else 0
+            )
+        st.caption(t("tensor.slice_shown", index=", ".join(map(str, index))))
+        array, labels = array[tuple(index)], labels[-3:]
+    if array.ndim <= 2 and dtype_name(array) == "string" and array.size <= GRID_LIMIT:
+        st.dataframe(array.reshape(1, -1) if array.ndim < 2 else array)
+    elif array.ndim <= 2 and array.size <= GRID_LIMIT:
+        st.plotly_chart(grid_figure(array, labels), key=f"{key}_grid")
+    elif array.ndim == 3:
+        _draw_rank3(array, labels, key)
+    elif array.ndim == 4 and array[0].size <= BLOCK_LIMIT or array.ndim == 4 and is_image(array[0]):
+        if len(array) > BATCH_SHOWN:
+            st.caption(t("tensor.batch_first", shown=BATCH_SHOWN, total=len(array)))
+        st.plotly_chart(batch_figure(array, labels), key=f"{key}_batch")
+    else:
+        st.info(t("tensor.too_big_to_draw"))
+
+
+def _draw_rank3(array: np.ndarray, labels: list[str], key: str) -> None:
+    picture = is_image(array)
+    block = array.size <= BLOCK_LIMIT and dtype_name(array) != "string"
+    if picture and block:
+        left, right = st.columns(2)
+        left.plotly_chart(image_figure(array), key=f"{key}_image")
+        right.plotly_chart(block_figure(array, labels), key=f"{key}_3d")
+    elif picture:
+        if max(array.shape[:2]) > IMAGE_SIDE:
+            st.caption(t("tensor.downscaled", side=IMAGE_SIDE))
+        st.plotly_chart(image_figure(array), key=f"{key}_image")
+    elif block:
+        st.plotly_chart(block_figure(array, labels), key=f"{key}_3d")
+    else:
+        st.info(t("tensor.too_big_to_draw"))
+
+
+def show_broadcast(lines: list[AxisLine], a_shape: tuple, b_shape: tuple) -> None:
+    """The two shapes aligned on the right, with the axes that stretch highlighted."""
+    if not lines:
+        return
+    header = "| | " + " | ".join(f"{t('tensor.axis')} {-len(lines) + i}" for i in range(len(lines)))
+    rule = "|---" * (len(lines) + 1) + "|"
+
+    def row(name: str, dims: list[int | None], who: str) -> str:
+        cells = []
+        for line, dim in zip(lines, dims, strict=True):
+            shown = "·" if dim is None else str(dim)
+            cells.append(f":orange[**{shown} → {line.out}**]" if who in line.stretched else shown)
+        return f"| {name} | " + " | ".join(cells) + " |"
+
+    st.markdown(
+        "\n".join(
+            [
+                header,
+                rule,
+                row(f"t {list(a_shape)}", [line.a for line in lines], "a"),
+                row(f"b {list(b_shape)}", [line.b for line in lines], "b"),
+                row(f"**{t('tensor.result')}**", [line.out for line in lines], "-"),
+            ]
+        )
+    )
+    stretched = [i - len(lines) for i, line in enumerate(lines) if line.stretched]
+    if stretched:
+        st.caption(t("tensor.broadcast_explain", axes=", ".join(map(str, stretched))))
+    else:
+        st.caption(t("tensor.broadcast_none"))

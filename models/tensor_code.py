@@ -1,0 +1,329 @@
+"""The Python and TF.js code that makes the current tensor and runs the current operation.
+
+Generated from the same recipe and operation the page computed, so the code a student
+copies gives the tensor they see (random makers use TensorFlow's stateless, seeded ops in
+Python; TF.js draws its own numbers for the same seed and the code says so).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+
+from models.tensor_ops import BINARY, SliceItem, common_dtype, normalize_slice, parse_slice
+from models.tensors import (
+    DTYPES,
+    PRESETS,
+    Recipe,
+    dtype_name,
+    maker_call,
+    parse_literal,
+    parse_shape,
+)
+
+MAX_INLINE_VALUES = 1000
+_PY_BINARY = {
+    "add": "tf.add",
+    "sub": "tf.subtract",
+    "mul": "tf.multiply",
+    "div": "tf.divide",
+    "pow": "tf.pow",
+    "maximum": "tf.maximum",
+    "minimum": "tf.minimum",
+}
+_JS_REDUCE = {"reduce_sum": "tf.sum", "reduce_mean": "tf.mean", "reduce_max": "tf.max"}
+
+
+def _value(value: object, js: bool) -> str:
+    """One element as source code of the language."""
+    if isinstance(value, (bool, np.bool_)):
+        return ("true" if value else "false") if js else str(bool(value))
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (float, np.floating)):
+        if math.isnan(value):
+            return "NaN" if js else 'float("nan")'
+        if math.isinf(value):
+            text = "Infinity" if js else 'float("inf")'
+            return text if value > 0 else "-" + text
+        return np.format_float_positional(np.float32(value), precision=7, trim="0")
+    return str(value)
+
+
+def values_code(array: np.ndarray, js: bool, *, flat: bool = False) -> str:
+    """Nested (or flat) list of the array's values in Python or JavaScript syntax."""
+    data = array.reshape(-1) if flat else array
+    if dtype_name(array) == "string":
+        data = data.astype(object)
+    items = data.tolist()
+
+    def write(item: object) -> str:
+        if isinstance(item, list):
+            return "[" + ", ".join(write(i) for i in item) + "]"
+        if isinstance(item, complex):
+            return _value(item.real, js) if js else f"({item.real:g}{item.imag:+g}j)"
+        return _value(item, js)
+
+    return write(items)
+
+
+def _py_dtype(name: str) -> str:
+    return f"tf.{name}"
+
+
+def _py_literal_line(array: np.ndarray, shape_given: bool, dtype_given: bool) -> str:
+    args = values_code(array, js=False, flat=shape_given)
+    if shape_given:
+        args += f", shape={list(array.shape)}"
+    if dtype_given or (dtype_name(array) == "float32" and array.size and _all_whole(array)):
+        args += f", dtype={_py_dtype(dtype_name(array))}"
+    return f"t = tf.constant({args})"
+
+
+def _all_whole(array: np.ndarray) -> bool:
+    return bool(np.all(np.isfinite(array)) and np.all(np.mod(array, 1) == 0))
+
+
+def _js_literal_line(array: np.ndarray, shape_given: bool) -> str:
+    dtype = dtype_name(array)
+    if dtype == "complex64":
+        real = values_code(array.real, js=True, flat=shape_given)
+        imag = values_code(array.imag, js=True, flat=shape_given)
+        line = f"const t = tf.complex({real}, {imag});"
+        return line if not shape_given else line[:-1] + f".reshape({list(array.shape)});"
+    dtype_arg = "" if dtype == "float32" else f"'{dtype}'"
+    rank = array.ndim
+    if rank == 0:
+        extra = f", {dtype_arg}" if dtype_arg else ""
+        return f"const t = tf.scalar({values_code(array, js=True)}{extra});"
+    if shape_given and rank == 1:
+        values = values_code(array, js=True)
+        return f"const t = tf.tensor1d({values}{', ' + dtype_arg if dtype_arg else ''});"
+    if shape_given:
+        values = values_code(array, js=True, flat=True)
+        extra = f", {dtype_arg}" if dtype_arg else ""
+        return f"const t = tf.tensor{rank}d({values}, {list(array.shape)}{extra});"
+    extra = f", undefined, {dtype_arg}" if dtype_arg else ""
+    return f"const t = tf.tensor({values_code(array, js=True)}{extra});"
+
+
+def _too_big(array: np.ndarray) -> bool:
+    return array.size > MAX_INLINE_VALUES
+
+
+def creation_code(
+    recipe: Recipe | None, array: np.ndarray, image: tuple[int, int] | None = None
+) -> tuple[str, str]:
+    """(Python, TF.js) lines that build `array` as `t`; `image` is an upload's original size."""
+    if image is not None:
+        return _image_code(image, array.shape[:2])
+    if recipe is not None and recipe.source.strip() in PRESETS:
+        recipe = PRESETS[recipe.source.strip()].recipe
+    maker = maker_call(recipe.source) if recipe is not None else None
+    if maker is not None:
+        return _maker_code(maker[0], maker[1], recipe, array)
+    if _too_big(array):
+        note = f"{list(array.shape)} {dtype_name(array)}"
+        return (f"t = ...  # the {note} tensor of the previous step", f"const t = ...;  // {note}")
+    shape_given = recipe is not None and bool(recipe.shape.strip())
+    dtype_given = recipe is not None and bool(recipe.dtype.strip())
+    return (
+        _py_literal_line(array, shape_given, dtype_given),
+        _js_literal_line(array, shape_given),
+    )
+
+
+def _image_code(original: tuple[int, int], size: tuple[int, ...]) -> tuple[str, str]:
+    py = 'pixels = tf.io.decode_image(open("photo.jpg", "rb").read(), channels=3)'
+    js = "const pixels = tf.browser.fromPixels(imageElement);  // int32 [height, width, 3]"
+    if tuple(original) == tuple(size):
+        return f"{py}\nt = tf.cast(pixels, tf.int32)", js.replace("pixels", "t", 1)
+    dims = list(size)
+    return (
+        f"{py}\nt = tf.cast(tf.round(tf.image.resize(pixels, {dims}, method='area')), tf.int32)",
+        f"{js}\nconst t = tf.image.resizeBilinear(pixels, {dims}).round().toInt();",
+    )
+
+
+def _maker_code(
+    name: str, params: str | None, recipe: Recipe, array: np.ndarray
+) -> tuple[str, str]:
+    values = parse_literal(f"[{params}]") if params and params.strip() else []
+    shape = parse_shape(recipe.shape)
+    dims = list(shape) if shape is not None else []
+    nums = [_value(v, js=False) for v in values]
+    js_nums = [_value(v, js=True) for v in values]
+    py: list[str] = []
+    js: list[str] = []
+    if name in ("zeros", "ones"):
+        py.append(f"t = tf.{name}({dims})")
+        js.append(f"const t = tf.{name}({dims});")
+    elif name == "fill":
+        py.append(f"t = tf.fill({dims}, {nums[0]})")
+        js.append(f"const t = tf.fill({dims}, {js_nums[0]});")
+    elif name == "range":
+        py.append(f"t = tf.range({', '.join(nums)})")
+        js.append(f"const t = tf.range({', '.join(js_nums)});")
+        if shape is not None:
+            py.append(f"t = tf.reshape(t, {dims})")
+            js[-1] = js[-1][:-1] + f".reshape({dims});"
+    else:
+        py_args, js_args = _random_args(name, values, dims, dtype_name(array))
+        py.append(py_args)
+        js.append(js_args)
+    if recipe.dtype.strip() and name not in ("normal", "uniform"):
+        py.append(f"t = tf.cast(t, {_py_dtype(recipe.dtype.strip())})")
+        js.append(f"const t2 = t.cast('{recipe.dtype.strip()}');  // then use t2")
+    return "\n".join(py), "\n".join(js)
+
+
+def _random_args(name: str, values: list, dims: list[int], dtype: str) -> tuple[str, str]:
+    """Seeded random makers: stateless in Python (same numbers as here), seeded in TF.js."""
+    defaults = {"normal": [0.0, 1.0, 42], "uniform": [0.0, 1.0, 42]}[name]
+    first, second, seed = [*values, *defaults[len(values) :]]
+    if name == "normal":
+        py = (
+            f"t = tf.random.stateless_normal({dims}, seed=[{int(seed)}, 0], "
+            f"mean={first}, stddev={second})"
+        )
+        js = f"const t = tf.randomNormal({dims}, {first}, {second}, 'float32', {int(seed)});"
+    else:
+        py = (
+            f"t = tf.random.stateless_uniform({dims}, seed=[{int(seed)}, 0], "
+            f"minval={first}, maxval={second}, dtype={_py_dtype(dtype)})"
+        )
+        js = f"const t = tf.randomUniform({dims}, {first}, {second}, '{dtype}', {int(seed)});"
+    return py, js + "  // TF.js draws its own numbers for this seed"
+
+
+def operation_code(
+    op: str, arg: str, array: np.ndarray, other: np.ndarray | None
+) -> tuple[str, str]:
+    """(Python, TF.js) lines that compute `result` from `t` for the operation."""
+    arg = arg.strip()
+    if op in BINARY or op == "matmul":
+        return _binary_code(op, array, other)
+    if op in _JS_REDUCE:
+        py = f"tf.{op}(t{f', axis={arg}' if arg else ''})"
+        js = f"{_JS_REDUCE[op]}(t{f', {arg}' if arg else ''})"
+    elif op == "slice":
+        py, js = normalize_slice(arg), slice_tfjs(parse_slice(arg), array.shape)
+    else:
+        py, js = _unary_code(op, arg, dtype_name(array))
+    return f"result = {py}\nprint(result)", f"const result = {js};\nresult.print();"
+
+
+def _unary_code(op: str, arg: str, dtype: str) -> tuple[str, str]:
+    """(Python, TF.js) expressions of the one-tensor operations."""
+    if op == "reshape":
+        return f"tf.reshape(t, {_list(arg)})", f"tf.reshape(t, {_list(arg)})"
+    if op == "expand_dims":
+        return f"tf.expand_dims(t, axis={arg})", f"tf.expandDims(t, {arg})"
+    if op == "squeeze":
+        return (
+            f"tf.squeeze(t{f', axis=[{arg}]' if arg else ''})",
+            f"tf.squeeze(t{f', [{arg}]' if arg else ''})",
+        )
+    if op == "transpose":
+        perm = _list(arg) if arg else ""
+        return (
+            f"tf.transpose(t{f', perm={perm}' if perm else ''})",
+            f"tf.transpose(t{f', {perm}' if perm else ''})",
+        )
+    if op == "cast":
+        return f"tf.cast(t, tf.{arg})", f"tf.cast(t, '{arg}')"
+    if op == "one_hot":
+        return f"tf.one_hot(t, {arg})", f"tf.oneHot(t, {arg})"
+    if op == "softmax":
+        py_t, js_t = ("t", "t") if dtype == "float32" else ("tf.cast(t, tf.float32)", "t.toFloat()")
+        return f"tf.nn.softmax({py_t}, axis={arg or -1})", f"tf.softmax({js_t}, {arg or -1})"
+    name, js_name = ("argmax", "argMax") if op == "argmax" else ("argmin", "argMin")
+    return (
+        f"tf.{name}(t, axis={arg or 0}, output_type=tf.int32)",
+        f"tf.{js_name}(t, {arg or 0})",
+    )
+
+
+def _list(text: str) -> str:
+    shape = parse_shape(text, allow_unknown=True)
+    return str(list(shape or ()))
+
+
+def _binary_code(op: str, array: np.ndarray, other: np.ndarray | None) -> tuple[str, str]:
+    """`b` built with the dtype both meet in, `t` cast to it in Python (TF.js casts by itself)."""
+    assert other is not None
+    common = common_dtype(dtype_name(array), dtype_name(other), op)
+    if op == "matmul" and common == "bool":
+        common = "int32"
+    b_values = other.astype(DTYPES[common]) if common != "string" else other
+    py_b, js_b = creation_code(Recipe("b", dtype=common), b_values)
+    py_b, js_b = py_b.replace("t = ", "b = ", 1), js_b.replace("const t = ", "const b = ", 1)
+    py_cast = f"t = tf.cast(t, tf.{common})\n" if dtype_name(array) != common else ""
+    py_fn = "tf.matmul" if op == "matmul" else _PY_BINARY[op]
+    js_fn = "tf.matMul" if op == "matmul" else f"tf.{op}"
+    return (
+        f"{py_b}\n{py_cast}result = {py_fn}(t, b)\nprint(result)",
+        f"{js_b}\nconst result = {js_fn}(t, b);\nresult.print();",
+    )
+
+
+def slice_tfjs(items: list[SliceItem], shape: tuple[int, ...]) -> str:
+    """TF.js has no `t[1:4]`: `tf.slice` (+ squeeze) for plain slices, else `tf.stridedSlice`."""
+    plain = all(
+        item.kind == "index" or (item.kind == "slice" and item.step in (None, 1)) for item in items
+    )
+    if plain:
+        begin, size, dropped = [], [], []
+        for axis, item in enumerate(items):
+            start, stop, _ = slice(item.start, item.stop).indices(shape[axis])
+            if item.kind == "index":
+                start, stop = item.index % shape[axis], item.index % shape[axis] + 1
+                dropped.append(axis)
+            begin.append(start)
+            size.append(max(0, stop - start))
+        squeeze = f".squeeze({dropped})" if dropped else ""
+        return f"tf.slice(t, {begin}, {size}){squeeze}"
+    begin, end, strides = [], [], []
+    masks = {"begin": 0, "end": 0, "ellipsis": 0, "newAxis": 0, "shrinkAxis": 0}
+    for i, item in enumerate(items):
+        bit = 1 << i
+        if item.kind == "index":
+            begin.append(item.index)
+            end.append(item.index + 1 if item.index != -1 else 0)
+            strides.append(1)
+            masks["shrinkAxis"] |= bit
+            continue
+        if item.kind in ("ellipsis", "newaxis"):
+            masks["ellipsis" if item.kind == "ellipsis" else "newAxis"] |= bit
+            begin.append(0)
+            end.append(0)
+            strides.append(1)
+            continue
+        begin.append(item.start if item.start is not None else 0)
+        end.append(item.stop if item.stop is not None else 0)
+        strides.append(item.step if item.step is not None else 1)
+        masks["begin"] |= bit if item.start is None else 0
+        masks["end"] |= bit if item.stop is None else 0
+    mask_args = ", ".join(str(masks[k]) for k in masks)
+    return f"tf.stridedSlice(t, {begin}, {end}, {strides}, {mask_args})"
+
+
+def full_code(
+    recipe: Recipe | None,
+    array: np.ndarray,
+    op: str = "",
+    arg: str = "",
+    other: np.ndarray | None = None,
+    image: tuple[int, int] | None = None,
+) -> tuple[str, str]:
+    """The whole program for the code panel: imports, the tensor, the operation."""
+    py_make, js_make = creation_code(recipe, array, image)
+    py = ["import tensorflow as tf", "", py_make, "print(t)"]
+    js = ["import * as tf from '@tensorflow/tfjs';", "", js_make, "t.print();"]
+    if op:
+        py_op, js_op = operation_code(op, arg, array, other)
+        py += ["", py_op]
+        js += ["", js_op]
+    return "\n".join(py), "\n".join(js)
