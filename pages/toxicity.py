@@ -44,7 +44,8 @@ with tab_one:
 
 with tab_batch:
     rows = views.batch_rows()
-    if st.button(t("toxicity.batch_run"), disabled=model is None or tokenizer is None):
+    ready = model is not None and tokenizer is not None
+    if st.button(t("toxicity.batch_run"), disabled=not ready, key="toxicity_batch_run"):
         views.run_batch(model, tokenizer, rows, threshold)
     views.render_batch(threshold)
 
