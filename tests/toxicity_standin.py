@@ -8,8 +8,9 @@ save it with the same TF.js graph-model writer format the loader reads:
 - seven outputs "<label>/concat_2", each float32 [batch, 2] = (P(not label), P(label)).
 
 What it computes is honest and simple enough to check by hand: every token id looks up a
-row of EMBEDDING (zero except for TRIGGERS, which put 1 in their labels' columns), the rows
-of each sentence are averaged (segment mean over the sentence index), a dense layer gives
+row of `embedding()` (zero except for TRIGGERS, which put 1 in their labels' columns), the
+rows of each sentence are averaged (SparseSegmentMean over the sentence index, the kind of
+op the real Universal Sentence Encoder graph starts with), a dense layer gives
 logit = SCALE * mean + BIAS per label, and softmax([0, logit]) the pair of probabilities.
 So P(label) = sigmoid(SCALE * share of the sentence's tokens that trigger the label + BIAS).
 """
@@ -73,9 +74,8 @@ def build_standin(folder: Path, tokenizer: Tokenizer) -> Path:
         ]
     )
     def toxicity(indices: tf.Tensor, values: tf.Tensor) -> dict[str, tf.Tensor]:
-        sentence = indices[:, 0]
-        rows = tf.gather(table, values)
-        mean = tf.math.unsorted_segment_mean(rows, sentence, tf.reduce_max(sentence) + 1)
+        # SparseSegmentMean: embedding rows of the ids, averaged per sentence (an op TF.js has).
+        mean = tf.sparse.segment_mean(table, values, indices[:, 0])
         logits = tf.matmul(mean, weights) + bias
         outputs = {}
         for column, label in enumerate(LABELS):
