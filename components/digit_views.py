@@ -23,7 +23,7 @@ from models.digits import MAX_SIDE, PreparedDigit, centre_of_mass
 CANVAS_SIDE = 280
 LOW_CONFIDENCE = 0.6
 TILE = 140  # pixels a pipeline step is drawn at
-MAP_TILE = 84  # pixels an activation map is drawn at
+MAP_TILE = 96  # pixels an activation map is drawn at
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp"]
 
 
@@ -61,11 +61,12 @@ def uploaded_file() -> Any:
     )
 
 
-def choose_model() -> Any:
-    """The newest Training-lab mnist-cnn if the student picks it, else None (the default CNN).
+def choose_model(needed: bool) -> Any:
+    """The model to classify with: the newest Training-lab mnist-cnn if picked, else the default.
 
-    The default CNN is only trained when it is needed (first drawing or a button): the page
-    opens instantly even on a fresh server.
+    The default CNN is loaded (or trained, with a progress bar) only when `needed`, i.e. when
+    there is a drawing to classify, or when a button asks: the page opens instantly even on
+    a fresh server. Returns None when no model is needed yet.
     """
     st.subheader(t("digit.model_header"))
     run = newest_lab_run(st.session_state.get("trained_models"))
@@ -79,14 +80,19 @@ def choose_model() -> Any:
             st.caption(t("digit.using_lab", run=run))
             return st.session_state["trained_models"][run]["model"]
     st.caption(t("digit.using_default"))
-    if not is_ready():
-        st.info(t("digit.not_trained_yet"))
+    model = None
+    if not needed and not is_ready():
+        notice = st.empty()
+        notice.info(t("digit.not_trained_yet"))
         if st.button(t("digit.train_now"), key="digit_train_now"):
-            model_cache.digit_model()
-    if st.button(t("digit.retrain"), key="digit_retrain"):
-        model_cache.digit_model(retrain=True)
+            notice.empty()
+            model = model_cache.digit_model()
+    elif needed:
+        model = model_cache.digit_model()
+    if is_ready() and st.button(t("digit.retrain"), key="digit_retrain"):
+        model = model_cache.digit_model(retrain=True)
         st.toast(t("digit.retrained"))
-    return None
+    return model
 
 
 def probability_chart(probabilities: np.ndarray) -> go.Figure:
@@ -119,13 +125,16 @@ def show_prediction(prediction: Prediction) -> None:
         str(prediction.digit),
         t("digit.confidence", confidence=f"{prediction.confidence:.0%}"),
         delta_color="off",
+        delta_arrow="off",
     )
     if prediction.confidence < LOW_CONFIDENCE:
         st.warning(t("digit.low_confidence", confidence=f"{prediction.confidence:.0%}"))
     st.plotly_chart(probability_chart(prediction.probabilities), key="digit_probabilities")
-    st.markdown(f"**{t('digit.top3')}**")
-    for digit, probability in prediction.top(3):
-        st.markdown(t("digit.top3_row", digit=digit, probability=f"{probability:.1%}"))
+    rows = [
+        t("digit.top3_row", digit=digit, probability=f"{probability:.1%}")
+        for digit, probability in prediction.top(3)
+    ]
+    st.markdown(f"**{t('digit.top3')}**  \n" + "  \n".join(rows))
 
 
 def _with_box(prepared: PreparedDigit) -> np.ndarray:
@@ -179,21 +188,21 @@ def show_pipeline(prepared: PreparedDigit, source: np.ndarray) -> None:
 
 
 def tensor_heatmap(tensor: np.ndarray) -> go.Figure:
-    """The 28×28 input as a gray heatmap with each value written in its cell."""
+    """The 28×28 input as a gray heatmap, each inked cell's value written in it (zeros blank)."""
     figure = go.Figure(
         go.Heatmap(
             z=tensor,
             colorscale="gray",
             zmin=0,
             zmax=1,
-            text=np.round(tensor, 1),
+            text=[[f"{v:.1f}" if v >= 0.05 else "" for v in row] for row in tensor],
             texttemplate="%{text}",
-            textfont={"size": 7},
+            textfont={"size": 9},
             hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>",
         )
     )
     figure.update_layout(
-        height=560,
+        height=720,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         yaxis={"autorange": "reversed", "scaleanchor": "x", "constrain": "domain"},
         xaxis={"constrain": "domain"},

@@ -2,16 +2,17 @@
 
 import streamlit as st
 
-from components import digit_views, model_cache
+from components import digit_views
 from components.feedback import show_error
 from components.i18n import t
 from models.digit_model import predict
-from models.digits import DOT, EMPTY, decode_image, prepare
+from models.digits import DOT, EMPTY, OK, decode_image, prepare
 from models.errors import PlaygroundError
 
 st.title(t("digit.title"))
 st.caption(t("digit.intro"))
 
+source = prepared = model = prediction = plain = None
 left, right = st.columns([1, 1], gap="large")
 with left:
     st.subheader(t("digit.canvas_header"))
@@ -19,20 +20,22 @@ with left:
     canvas = digit_views.drawing(stroke)
     st.caption(t("digit.toolbar_help"))
     upload = digit_views.uploaded_file()
-    lab_model = digit_views.choose_model()
-
-prediction = None
-try:
-    source = canvas
-    if upload is not None:
-        source = decode_image(upload.getvalue(), upload.name)
-        with left:
+    try:
+        if upload is not None:
+            source = decode_image(upload.getvalue(), upload.name)
             st.info(t("digit.using_upload", name=upload.name))
-    prepared = prepare(source) if source is not None else None
-except PlaygroundError as error:
-    with right:
+        else:
+            source = canvas
+        prepared = prepare(source) if source is not None else None
+    except PlaygroundError as error:
         show_error(error)
-    prepared = None
+    try:
+        model = digit_views.choose_model(needed=prepared is not None and prepared.status == OK)
+        if model is not None and prepared is not None and prepared.status == OK:
+            prediction = predict(model, prepared.tensor)
+            plain = predict(model, prepared.plain)
+    except PlaygroundError as error:
+        show_error(error)
 
 with right:
     st.subheader(t("digit.result_header"))
@@ -40,28 +43,16 @@ with right:
         st.info(t("digit.empty"))
     elif prepared.status == DOT:
         st.warning(t("digit.dot"))
-    else:
-        try:
-            model = lab_model if lab_model is not None else model_cache.digit_model()
-            prediction = predict(model, prepared.tensor)
-            plain = predict(model, prepared.plain)
-        except PlaygroundError as error:
-            show_error(error)
-        if prediction is not None:
-            if prepared.inverted:
-                st.caption(t("digit.inverted"))
-            digit_views.show_prediction(prediction)
+    elif prediction is not None:
+        if prepared.inverted:
+            st.caption(t("digit.inverted"))
+        digit_views.show_prediction(prediction)
 
 if prepared is not None and prepared.status != EMPTY:
     digit_views.show_pipeline(prepared, source)
-    if prediction is not None:
-        st.markdown(
-            t("digit.plain_verdict", digit=plain.digit, confidence=f"{plain.confidence:.0%}")
-        )
-        tensor_column, maps_column = st.columns([1, 1], gap="large")
-        with tensor_column:
-            digit_views.show_tensor(prepared.tensor)
-        with maps_column:
-            digit_views.show_activations(prediction.activations)
+if prediction is not None:
+    st.markdown(t("digit.plain_verdict", digit=plain.digit, confidence=f"{plain.confidence:.0%}"))
+    digit_views.show_tensor(prepared.tensor)
+    digit_views.show_activations(prediction.activations)
 
 digit_views.show_code()
