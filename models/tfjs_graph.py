@@ -73,12 +73,16 @@ _FUSED_BASE = {
     "_FusedMatMul": "MatMul",
 }
 _ACTIVATIONS = {"Relu", "Relu6", "Elu", "Selu", "Sigmoid", "Tanh"}
-# Ops that have no output worth calling an output when the graph names none.
+_LEAKY_RELU_DEFAULT_ALPHA = 0.2  # what TF and TF.js use when the attr is absent
+# Ops that are no output worth naming when a model.json has no signature.
 _NOT_OUTPUTS = {"Const", "Placeholder", "NoOp"}
 
 
 def _bad(folder: Path, message: str, code: str = "tfjs_bad_model", **params: Any) -> Exception:
     return ModelFormatError(message, code=code, file=str(folder / "model.json"), **params)
+
+
+# --- reading model.json ------------------------------------------------------------------
 
 
 def _read_json(folder: Path) -> dict:
@@ -92,9 +96,11 @@ def _read_json(folder: Path) -> dict:
         raise _bad(folder, f"{path} is not valid JSON: {exc}", code="tfjs_bad_json") from exc
     if not isinstance(model, dict):
         raise _bad(folder, f"{path} is not a TF.js model (no JSON object)", code="tfjs_bad_json")
-    if model.get("format") == "layers-model" or "class_name" in model.get("modelTopology", {}):
-        raise _bad(folder, f"{path} is a TF.js layers model, not a graph model", "tfjs_not_graph")
     topology = model.get("modelTopology")
+    if model.get("format") == "layers-model" or (
+        isinstance(topology, dict) and "class_name" in topology
+    ):
+        raise _bad(folder, f"{path} is a TF.js layers model, not a graph model", "tfjs_not_graph")
     if not isinstance(topology, dict) or not isinstance(topology.get("node"), list):
         raise _bad(folder, f"{path} has no modelTopology with graph nodes", "tfjs_not_graph")
     if not isinstance(model.get("weightsManifest", []), list):
@@ -108,6 +114,9 @@ def _parse_graph(folder: Path, topology: dict) -> graph_pb2.GraphDef:
     except (json_format.ParseError, TypeError, ValueError) as exc:
         message = f"{folder / 'model.json'} has a modelTopology that is no GraphDef: {exc}"
         raise _bad(folder, message, code="tfjs_bad_topology") from exc
+
+
+# --- TF.js-only ops → plain TF ops --------------------------------------------------------
 
 
 def _attr_list(node: node_def_pb2.NodeDef, name: str) -> list[str]:
@@ -124,7 +133,7 @@ def _new_node(op: str, name: str, inputs: list[str], like: node_def_pb2.NodeDef)
 
 
 def _prelu_nodes(name: str, x: str, alpha: str, like: Any) -> list[node_def_pb2.NodeDef]:
-    """prelu(x) = relu(x) - alpha * relu(-x), as four plain nodes ending in `name`."""
+    """prelu(x) = relu(x) - alpha * relu(-x), as plain nodes, the last named `name`."""
     return [
         _new_node("Relu", f"{name}/prelu_pos", [x], like),
         _new_node("Neg", f"{name}/prelu_negx", [x], like),
@@ -134,37 +143,53 @@ def _prelu_nodes(name: str, x: str, alpha: str, like: Any) -> list[node_def_pb2.
     ]
 
 
+def _fused_step(node: Any, step: str, previous: str, name: str, args: list[str]) -> list | None:
+    """The plain nodes for one entry of `fused_ops`, consuming its extra inputs from `args`."""
+    if step in ("BiasAdd", "Add") and args:
+        return [
+            _new_node(
+                "BiasAdd" if step == "BiasAdd" else "AddV2", name, [previous, args.pop(0)], node
+            )
+        ]
+    if step == "FusedBatchNorm" and len(args) >= 4:
+        batch_norm = _new_node("FusedBatchNorm", name, [previous, *args[:4]], node)
+        batch_norm.attr["is_training"].b = False
+        del args[:4]
+        return [batch_norm]
+    if step in _ACTIVATIONS:
+        return [_new_node(step, name, [previous], node)]
+    if step == "LeakyRelu":
+        leaky = _new_node("LeakyRelu", name, [previous], node)
+        alpha = node.attr["leakyrelu_alpha"].f if "leakyrelu_alpha" in node.attr else None
+        leaky.attr["alpha"].f = _LEAKY_RELU_DEFAULT_ALPHA if alpha is None else alpha
+        return [leaky]
+    if step == "Prelu" and args:
+        return _prelu_nodes(name, previous, args.pop(0), node)
+    return None
+
+
 def _unfuse(node: node_def_pb2.NodeDef, folder: Path) -> list[node_def_pb2.NodeDef]:
     """A TF.js fused node as plain TF nodes; the last keeps `node.name` for its consumers."""
     inputs = [i for i in node.input if not i.startswith("^")]
     controls = [i for i in node.input if i.startswith("^")]
+    if len(inputs) < 2:
+        message = f"{node.op} node {node.name} has {len(inputs)} inputs, needs at least 2"
+        raise _bad(folder, message, code="tfjs_bad_graph", detail=message)
     x, weight, args = inputs[0], inputs[1], inputs[2:]
     steps = _attr_list(node, "fused_ops")
     nodes = [_new_node(_FUSED_BASE[node.op], f"{node.name}/unfused", [x, weight, *controls], node)]
     for index, step in enumerate(steps):
-        previous = nodes[-1].name
         name = node.name if index == len(steps) - 1 else f"{node.name}/{step.lower()}"
-        if step in ("BiasAdd", "Add") and args:
-            op = "BiasAdd" if step == "BiasAdd" else "AddV2"
-            nodes.append(_new_node(op, name, [previous, args.pop(0)], node))
-        elif step == "FusedBatchNorm" and len(args) >= 4:
-            batch_norm = _new_node("FusedBatchNorm", name, [previous, *args[:4]], node)
-            batch_norm.attr["is_training"].b = False
-            del args[:4]
-            nodes.append(batch_norm)
-        elif step in _ACTIVATIONS:
-            nodes.append(_new_node(step, name, [previous], node))
-        elif step == "LeakyRelu":
-            leaky = _new_node("LeakyRelu", name, [previous], node)
-            leaky.attr["alpha"].f = node.attr["leakyrelu_alpha"].f
-            nodes.append(leaky)
-        elif step == "Prelu" and args:
-            nodes.extend(_prelu_nodes(name, previous, args.pop(0), node))
-        else:
+        plain = _fused_step(node, step, nodes[-1].name, name, args)
+        if plain is None:
             message = f"{node.op} node {node.name} fuses {step!r}, which this loader cannot split"
             raise _bad(folder, message, code="tfjs_unknown_op", op=f"{node.op}:{step}")
+        nodes.extend(plain)
     nodes[-1].name = node.name
     return nodes
+
+
+# --- weights back into Const nodes --------------------------------------------------------
 
 
 def _const_value(node: node_def_pb2.NodeDef, value: np.ndarray) -> None:
@@ -175,7 +200,7 @@ def _const_value(node: node_def_pb2.NodeDef, value: np.ndarray) -> None:
 
 
 def _has_value(node: node_def_pb2.NodeDef) -> bool:
-    """Whether a Const carries its value inline (empty tensors need none)."""
+    """Whether a Const carries its value inline (an empty tensor needs none)."""
     proto = node.attr["value"].tensor
     fields = ("tensor_content", "float_val", "int_val", "int64_val", "bool_val", "string_val")
     fields += ("double_val", "half_val")
@@ -183,30 +208,47 @@ def _has_value(node: node_def_pb2.NodeDef) -> bool:
     return size == 0 or any(len(getattr(proto, f)) for f in fields)
 
 
-def _rebuild(folder: Path, graph: graph_pb2.GraphDef, weights: dict) -> graph_pb2.GraphDef:
-    """The GraphDef with weights injected and TF.js-only ops rewritten; unknown ops named."""
-    rebuilt = graph_pb2.GraphDef()
-    rebuilt.versions.CopyFrom(graph.versions)
-    rebuilt.library.CopyFrom(graph.library)
-    local = {f.signature.name for f in graph.library.function}
-    for node in graph.node:
-        node.device = ""
-        if node.op == "Const" and node.name in weights:
+def _fill_consts(folder: Path, nodes: Any, weights: dict) -> None:
+    """Inject weights into Const nodes (function bodies' are named `function/node`)."""
+    for node in nodes:
+        if node.op != "Const":
+            continue
+        if node.name in weights:
             _const_value(node, weights[node.name])
-        elif node.op == "Const" and not _has_value(node):
+        elif not _has_value(node):
             message = f"Const node {node.name} has no value in the weightsManifest"
             raise _bad(folder, message, code="tfjs_missing_weight", weight=node.name)
+
+
+def _check_known(folder: Path, node: node_def_pb2.NodeDef, functions: set[str]) -> None:
+    if op_def_registry.get(node.op) is None and node.op not in functions:
+        message = f"{folder / 'model.json'} uses op {node.op!r} (node {node.name}), "
+        message += "which TensorFlow does not know"
+        raise _bad(folder, message, code="tfjs_unknown_op", op=node.op)
+
+
+def _rebuild(folder: Path, graph: graph_pb2.GraphDef, weights: dict) -> graph_pb2.GraphDef:
+    """The GraphDef with weights injected and TF.js-only ops rewritten; unknown ops named."""
+    functions = {f.signature.name for f in graph.library.function}
+    _fill_consts(folder, graph.node, weights)
+    for function in graph.library.function:
+        _fill_consts(folder, function.node_def, weights)
+        for node in function.node_def:
+            _check_known(folder, node, functions)
+    rebuilt = graph_pb2.GraphDef(versions=graph.versions, library=graph.library)
+    for node in graph.node:
+        node.device = ""
         if node.op in _FUSED_BASE:
             rebuilt.node.extend(_unfuse(node, folder))
-        elif node.op == "Prelu":
+        elif node.op == "Prelu" and len(node.input) >= 2:
             rebuilt.node.extend(_prelu_nodes(node.name, node.input[0], node.input[1], node))
-        elif op_def_registry.get(node.op) is None and node.op not in local:
-            message = f"{folder / 'model.json'} uses op {node.op!r} (node {node.name}), "
-            message += "which TensorFlow does not know"
-            raise _bad(folder, message, code="tfjs_unknown_op", op=node.op)
         else:
+            _check_known(folder, node, functions)
             rebuilt.node.append(node)
     return rebuilt
+
+
+# --- inputs and outputs ------------------------------------------------------------------
 
 
 def _tensor_name(name: str) -> str:
@@ -226,11 +268,11 @@ def _dims(shape: dict) -> tuple[int | None, ...] | None:
     )
 
 
-def _merge(declared: tuple | None, inferred: tf.TensorShape) -> tuple[int | None, ...]:
-    """Declared dims, with free ones filled from what TF infers in the graph."""
+def _merge(declared: tuple | None, inferred: tf.TensorShape) -> tuple[int | None, ...] | None:
+    """Declared dims, with free ones filled from a shape known elsewhere."""
     known = tuple(inferred.as_list()) if inferred.rank is not None else None
     if declared is None:
-        return known or ()
+        return known
     if known is None or len(known) != len(declared):
         return declared
     return tuple(d if d is not None else k for d, k in zip(declared, known, strict=True))
@@ -240,8 +282,13 @@ def _dtype_name(enum_name: str) -> str:
     return tf.dtypes.as_dtype(types_pb2.DataType.Value(enum_name)).name
 
 
-def _graph_ends(graph: graph_pb2.GraphDef) -> tuple[list[str], list[str]]:
-    """(Placeholder names, names of nodes nothing consumes) for a model without signature."""
+def _has_outputs(op: str) -> bool:
+    op_def = op_def_registry.get(op)
+    return op_def is None or len(op_def.output_arg) > 0
+
+
+def _graph_ends(graph: graph_pb2.GraphDef) -> tuple[list[dict], list[dict]]:
+    """Entries for the Placeholders and the nodes nothing consumes (TF.js's own choice)."""
     consumed = {i.lstrip("^").split(":")[0] for n in graph.node for i in n.input}
     inputs = [n.name for n in graph.node if n.op == "Placeholder"]
     outputs = [
@@ -249,16 +296,66 @@ def _graph_ends(graph: graph_pb2.GraphDef) -> tuple[list[str], list[str]]:
         for n in graph.node
         if n.name not in consumed and n.op not in _NOT_OUTPUTS and _has_outputs(n.op)
     ]
+    as_entries = lambda names: [{"key": n, "name": _tensor_name(n)} for n in names]  # noqa: E731
+    return as_entries(inputs), as_entries(outputs)
+
+
+def _signature_entries(folder: Path, model: dict, graph: Any) -> tuple[list[dict], list[dict]]:
+    """[{key, name, dtype?, tensorShape?}] for inputs and outputs, from the signature if any."""
+    signature = model.get("signature") or {}
+    if not (signature.get("inputs") or signature.get("outputs")):
+        return _graph_ends(graph)
+    try:
+        inputs, outputs = (
+            [
+                {**entry, "key": key, "name": _tensor_name(entry["name"])}
+                for key, entry in (signature.get(part) or {}).items()
+            ]
+            for part in ("inputs", "outputs")
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise _bad(folder, f"model.json has a malformed signature: {exc!r}") from exc
     return inputs, outputs
 
 
-def _has_outputs(op: str) -> bool:
-    op_def = op_def_registry.get(op)
-    return op_def is None or len(op_def.output_arg) > 0
+def _placeholder_dims(node: node_def_pb2.NodeDef | None) -> tf.TensorShape:
+    if node is None or "shape" not in node.attr or node.attr["shape"].shape.unknown_rank:
+        return tf.TensorShape(None)
+    return tf.TensorShape([None if d.size < 0 else d.size for d in node.attr["shape"].shape.dim])
+
+
+def _info(entry: dict, tensor: tf.Tensor, placeholder: Any) -> TensorInfo:
+    """Name, dtype and the most static shape the signature, Placeholder and graph agree on."""
+    declared = _dims(entry["tensorShape"]) if "tensorShape" in entry else None
+    declared = _merge(declared, _placeholder_dims(placeholder))
+    shape = _merge(declared, tensor.shape)
+    dtype = _dtype_name(entry["dtype"]) if "dtype" in entry else tensor.dtype.name
+    return TensorInfo(_short_name(entry["name"]), dtype, shape if shape is not None else ())
+
+
+def _prune(folder: Path, graph: graph_pb2.GraphDef, inputs: list[str], outputs: list[str]) -> Any:
+    """One concrete function from the named input tensors to the named output tensors."""
+
+    def imports() -> None:
+        tf.compat.v1.import_graph_def(graph, name="")
+
+    try:
+        wrapped = tf.compat.v1.wrap_function(imports, [])
+        feeds = [wrapped.graph.get_tensor_by_name(name) for name in inputs]
+        fetches = [wrapped.graph.get_tensor_by_name(name) for name in outputs]
+        return wrapped.prune(feeds, fetches)
+    except (ValueError, TypeError, KeyError, tf.errors.OpError) as exc:
+        detail = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        message = f"{folder / 'model.json'} does not build a TensorFlow graph: {detail}"
+        raise _bad(folder, message, code="tfjs_bad_graph", detail=detail) from exc
 
 
 class GraphModel:
-    """A TF.js graph model running in TensorFlow: `model(x)` → {output name: array}."""
+    """A TF.js graph model running in TensorFlow: `model(x)` → {output name: array}.
+
+    Calls run one concrete function, which TensorFlow runs safely from several threads at
+    once; no lock is needed and none is taken.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
@@ -271,67 +368,22 @@ class GraphModel:
         }
         self._ops = Counter(node.op for node in graph.node)
         self.parameter_count = int(sum(w.size for w in weights.values() if w.dtype.kind == "f"))
-        signature = model.get("signature") or {}
         placeholders = {n.name: n for n in graph.node if n.op == "Placeholder"}
         rebuilt = _rebuild(self.folder, graph, weights)
-        in_entries, out_entries = self._signature_entries(signature, rebuilt)
-        self._fn = self._prune(
-            rebuilt, [e["name"] for e in in_entries + out_entries], len(in_entries)
+        in_entries, out_entries = _signature_entries(self.folder, model, rebuilt)
+        self._fn = _prune(
+            self.folder, rebuilt, [e["name"] for e in in_entries], [e["name"] for e in out_entries]
         )
         self.inputs = [
-            self._info(entry, tensor, placeholders)
+            _info(entry, tensor, placeholders.get(entry["name"].split(":")[0]))
             for entry, tensor in zip(in_entries, self._fn.inputs, strict=True)
         ]
         self.outputs = [
-            self._info(entry, tensor, placeholders)
+            _info(entry, tensor, None)
             for entry, tensor in zip(out_entries, self._fn.outputs, strict=True)
         ]
         self._aliases = {e["key"]: i.name for e, i in zip(in_entries, self.inputs, strict=True)}
         self._aliases |= {_tensor_name(i.name): i.name for i in self.inputs}
-
-    def _signature_entries(self, signature: dict, graph: graph_pb2.GraphDef) -> tuple[list, list]:
-        """[{key, name, dtype?, shape?}] for inputs and outputs, signature first."""
-        if signature.get("inputs") or signature.get("outputs"):
-            try:
-                return tuple(
-                    [
-                        {**entry, "key": key, "name": _tensor_name(entry["name"])}
-                        for key, entry in signature.get(part, {}).items()
-                    ]
-                    for part in ("inputs", "outputs")
-                )
-            except (KeyError, TypeError, AttributeError) as exc:
-                raise _bad(self.folder, f"model.json has a malformed signature: {exc!r}") from exc
-        inputs, outputs = _graph_ends(graph)
-        as_entries = lambda names: [{"key": n, "name": _tensor_name(n)} for n in names]  # noqa: E731
-        return as_entries(inputs), as_entries(outputs)
-
-    def _prune(self, graph: graph_pb2.GraphDef, names: list[str], n_inputs: int) -> Any:
-        """One concrete function from the named inputs to the named outputs."""
-
-        def imports() -> None:
-            tf.compat.v1.import_graph_def(graph, name="")
-
-        try:
-            wrapped = tf.compat.v1.wrap_function(imports, [])
-            tensors = [wrapped.graph.get_tensor_by_name(name) for name in names]
-            return wrapped.prune(tensors[:n_inputs], tensors[n_inputs:])
-        except (ValueError, TypeError, KeyError, tf.errors.OpError) as exc:
-            detail = str(exc).splitlines()[0][:300]
-            message = f"{self.folder / 'model.json'} does not build a TensorFlow graph: {detail}"
-            raise _bad(self.folder, message, code="tfjs_bad_graph", detail=detail) from exc
-
-    @staticmethod
-    def _info(entry: dict, tensor: tf.Tensor, placeholders: dict) -> TensorInfo:
-        declared = _dims(entry["tensorShape"]) if "tensorShape" in entry else None
-        node = placeholders.get(entry["name"].split(":")[0])
-        if node is not None and "shape" in node.attr and not node.attr["shape"].shape.unknown_rank:
-            from_node = tuple(None if d.size < 0 else d.size for d in node.attr["shape"].shape.dim)
-            declared = (
-                from_node if declared is None else _merge(declared, tf.TensorShape(from_node))
-            )
-        dtype = _dtype_name(entry["dtype"]) if "dtype" in entry else tensor.dtype.name
-        return TensorInfo(_short_name(entry["name"]), dtype, _merge(declared, tensor.shape))
 
     def _feeds(self, args: tuple, named: dict) -> list[tf.Tensor]:
         """Arguments in input order as tensors of the right dtype; shapes checked."""
@@ -465,24 +517,8 @@ def _free_name(graph: graph_pb2.GraphDef, name: str) -> None:
         _rename(graph, name, f"{name}_{suffix}")
 
 
-def _output_names(concrete: Any) -> list[str] | None:
-    """Output names in `concrete.outputs` order when it returns a dict, else None."""
-    structured = concrete.structured_outputs
-    if not isinstance(structured, dict):
-        return None
-    return [str(k) for k in sorted(structured)]  # tf.nest flattens dicts by sorted key
-
-
-def _dict_order(concrete: Any) -> list[str] | None:
-    structured = concrete.structured_outputs
-    return [str(k) for k in structured] if isinstance(structured, dict) else None
-
-
-def _name_ends(graph: graph_pb2.GraphDef, concrete: Any, frozen: Any) -> tuple[list, list]:
-    """Rename Placeholders to the input names asked for and add named output Identities.
-
-    Returns (input tensors, output tensors) as (name, dtype, shape) in signature order.
-    """
+def _name_inputs(graph: graph_pb2.GraphDef, concrete: Any, frozen: Any) -> list[tuple]:
+    """Rename each Placeholder to its TensorSpec's name; (name, dtype, shape) per input."""
     specs = tf.nest.flatten(concrete.structured_input_signature)
     inputs = []
     for spec, tensor in zip(specs, frozen.inputs, strict=True):
@@ -491,25 +527,31 @@ def _name_ends(graph: graph_pb2.GraphDef, concrete: Any, frozen: Any) -> tuple[l
             _free_name(graph, wanted)
             _rename(graph, tensor.op.name, wanted)
         inputs.append((wanted, tensor.dtype, tensor.shape))
-    names = _output_names(concrete)
+    return inputs
+
+
+def _name_outputs(graph: graph_pb2.GraphDef, concrete: Any, frozen: Any) -> list[tuple]:
+    """Outputs as (name, dtype, shape): a returned dict's keys, in the dict's order, become
+    Identity nodes of those names; other outputs keep the names the trace gave them."""
+    structured = concrete.structured_outputs
+    if not isinstance(structured, dict):
+        return [(_short_name(t.name), t.dtype, t.shape) for t in frozen.outputs]
+    # tf.nest flattens a dict in sorted key order: that is the order of frozen.outputs.
+    by_key = dict(zip(sorted(str(k) for k in structured), frozen.outputs, strict=True))
     outputs = []
-    for index, tensor in enumerate(frozen.outputs):
-        ref = tensor.name if tensor.value_index else tensor.op.name
-        if names is None:
-            outputs.append((_short_name(tensor.name), tensor.dtype, tensor.shape))
-            continue
-        _free_name(graph, names[index])
-        identity = graph.node.add(op="Identity", name=names[index], input=[ref])
+    for key in (str(k) for k in structured):
+        tensor = by_key[key]
+        _free_name(graph, key)
+        source = tensor.name if tensor.value_index else tensor.op.name
+        identity = graph.node.add(op="Identity", name=key, input=[source])
         identity.attr["T"].type = tensor.dtype.as_datatype_enum
-        outputs.append((names[index], tensor.dtype, tensor.shape))
-    order = _dict_order(concrete)
-    if order:
-        outputs.sort(key=lambda item: order.index(item[0]))
-    return inputs, outputs
+        outputs.append((key, tensor.dtype, tensor.shape))
+    return outputs
 
 
 def _reachable(graph: graph_pb2.GraphDef, ends: list[str]) -> graph_pb2.GraphDef:
-    """Only the nodes the outputs need (the function's own output Identities drop out)."""
+    """Only the nodes `ends` need: the trace's own output Identities and unused control-flow
+    Placeholders drop out, the named inputs stay even when no output uses them."""
     by_name = {node.name: node for node in graph.node}
     needed, stack = set(), list(ends)
     while stack:
@@ -566,9 +608,9 @@ def save_graph_model(
     concrete = _concrete(fn, input_signature)
     frozen = convert_variables_to_constants_v2(concrete)
     graph = frozen.graph.as_graph_def()
-    inputs, outputs = _name_ends(graph, concrete, frozen)
-    keep = [name for name, _, _ in outputs]
-    graph = _reachable(graph, [name.split(":")[0] for name in keep])
+    inputs = _name_inputs(graph, concrete, frozen)
+    outputs = _name_outputs(graph, concrete, frozen)
+    graph = _reachable(graph, [name.split(":")[0] for name, _, _ in inputs + outputs])
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     manifest = write_weights(
