@@ -230,7 +230,8 @@ def show_activations(activations: dict[str, np.ndarray]) -> None:
 
 
 PYTHON_CODE = """
-import cv2, keras, numpy as np
+import cv2
+import numpy as np
 
 gray = image[..., :3].mean(axis=-1) / 255.0          # canvas RGBA → [280, 280] in 0..1
 rows = np.flatnonzero((gray > 0.1).any(axis=1))       # ink's bounding box
@@ -248,6 +249,8 @@ top, left = min(max(top, 0), 28 - h), min(max(left, 0), 28 - w)
 x = np.zeros((28, 28), np.float32)
 x[top:top + h, left:left + w] = fitted
 x /= x.max()                                          # normalise: brightest pixel = 1
+
+import keras
 
 model = keras.saving.load_model("mnist-cnn.keras", safe_mode=True)
 probabilities = model.predict(x[None, :, :, None])[0]  # [1, 28, 28, 1] → [10]
@@ -273,9 +276,11 @@ const left = cols.indexOf(1), right = cols.lastIndexOf(1);
 const [h0, w0] = [bottom - top + 1, right - left + 1];
 const scale = 20 / Math.max(h0, w0);
 const [h, w] = [Math.round(h0 * scale), Math.round(w0 * scale)];
+const k = Math.max(1, Math.ceil(Math.max(h0, w0) / 20));  // shrink factor
 const x = tf.tidy(() => {
-  const fitted = gray.slice([top, left], [h0, w0]).expandDims(-1)
-    .resizeBilinear([h, w]).squeeze();
+  const crop = gray.slice([top, left], [h0, w0]).expandDims(-1);
+  const near = tf.image.resizeBilinear(crop, [h * k, w * k]); // k times the target…
+  const fitted = tf.avgPool(near, k, k, 'valid').squeeze();   // …averaged: anti-aliased
   const mass = fitted.sum();
   const cy = fitted.mul(tf.range(0, h).expandDims(1)).sum().div(mass).arraySync();
   const cx = fitted.mul(tf.range(0, w).expandDims(0)).sum().div(mass).arraySync();

@@ -1,6 +1,8 @@
 """The canvas → tensor pipeline of Draw a digit, with exact expectations (no model needed)."""
 
+import ast
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -164,3 +166,21 @@ def test_upload_decoding_keeps_alpha_and_refuses_garbage() -> None:
     with pytest.raises(BadInput) as caught:
         digits.decode_image(b"not an image at all", "notes.txt")
     assert caught.value.code == "digit_bad_image" and caught.value.params["name"] == "notes.txt"
+
+
+def _code_panel_python() -> str:
+    """The Python code the page shows (read from source: the canvas widget needs a server)."""
+    views = Path(__file__).resolve().parent.parent / "components" / "digit_views.py"
+    for node in ast.parse(views.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and node.targets[0].id == "PYTHON_CODE":
+            return node.value.value
+    raise AssertionError("PYTHON_CODE not found")
+
+
+@pytest.mark.parametrize("drawing", [(5, 180, 60, 8), (20, 20, 200, 24)])
+def test_the_code_panels_python_gives_the_pipelines_tensor(drawing: tuple) -> None:
+    preprocessing = _code_panel_python().split("import keras")[0]
+    image = np.dstack([seven(*drawing)] * 3 + [np.full((280, 280), 255, np.uint8)])
+    namespace = {"image": image}
+    exec(preprocessing, namespace)  # the page's own snippet, not user input
+    np.testing.assert_allclose(namespace["x"], digits.prepare(image).tensor, atol=1e-6)
