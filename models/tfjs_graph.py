@@ -48,6 +48,7 @@ loads in TF.js with `model.executeAsync({Placeholder_1: ..., Placeholder: ...})`
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter
@@ -76,6 +77,7 @@ _ACTIVATIONS = {"Relu", "Relu6", "Elu", "Selu", "Sigmoid", "Tanh"}
 _LEAKY_RELU_DEFAULT_ALPHA = 0.2  # what TF and TF.js use when the attr is absent
 # Ops that are no output worth naming when a model.json has no signature.
 _NOT_OUTPUTS = {"Const", "Placeholder", "NoOp"}
+_LOAD_IDS = itertools.count(1)  # makes each load's function names unique in the process
 
 
 def _bad(folder: Path, message: str, code: str = "tfjs_bad_model", **params: Any) -> Exception:
@@ -227,12 +229,39 @@ def _check_known(folder: Path, node: node_def_pb2.NodeDef, functions: set[str]) 
         raise _bad(folder, message, code="tfjs_unknown_op", op=node.op)
 
 
+def _rename_functions(graph: graph_pb2.GraphDef) -> None:
+    """Give the library's functions names unique to this load.
+
+    TensorFlow keeps functions in one process-wide registry: two models (or one loaded
+    while a traced function of the same name exists) whose `cond_true_12` differ would
+    otherwise collide at import.
+    """
+    suffix = f"_tp{next(_LOAD_IDS)}"
+    renamed = {f.signature.name: f.signature.name + suffix for f in graph.library.function}
+    if not renamed:
+        return
+    nodes = [*graph.node, *(n for f in graph.library.function for n in f.node_def)]
+    for node in nodes:
+        node.op = renamed.get(node.op, node.op)
+        for value in node.attr.values():
+            if value.HasField("func"):
+                value.func.name = renamed.get(value.func.name, value.func.name)
+            for func in value.list.func:
+                func.name = renamed.get(func.name, func.name)
+    for function in graph.library.function:
+        function.signature.name = renamed[function.signature.name]
+    for gradient in graph.library.gradient:
+        gradient.function_name = renamed.get(gradient.function_name, gradient.function_name)
+
+
 def _rebuild(folder: Path, graph: graph_pb2.GraphDef, weights: dict) -> graph_pb2.GraphDef:
     """The GraphDef with weights injected and TF.js-only ops rewritten; unknown ops named."""
-    functions = {f.signature.name for f in graph.library.function}
     _fill_consts(folder, graph.node, weights)
     for function in graph.library.function:
-        _fill_consts(folder, function.node_def, weights)
+        _fill_consts(folder, function.node_def, weights)  # before renaming: names as stored
+    _rename_functions(graph)
+    functions = {f.signature.name for f in graph.library.function}
+    for function in graph.library.function:
         for node in function.node_def:
             _check_known(folder, node, functions)
     rebuilt = graph_pb2.GraphDef(versions=graph.versions, library=graph.library)

@@ -130,3 +130,25 @@ def test_toxicity_shaped_stand_in_runs_in_tfjs(tmp_path) -> None:
     for name in report["outputNames"]:
         np.testing.assert_allclose(report["arrays"][name], ours[name], atol=WRITTEN_TOLERANCE)
         assert report["arrays"][name].shape == (2, 2)
+
+
+def test_control_flow_runs_in_tfjs(tmp_path) -> None:
+    """tf.cond + tf.while_loop, frozen into Switch/Merge/Enter/Exit/NextIteration."""
+    kernel = tf.constant(RNG.normal(size=(3, 2)).astype(np.float32))
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32, name="x")])
+    def branchy(x: tf.Tensor) -> dict:
+        y = tf.cond(tf.reduce_sum(x) > 0, lambda: x @ kernel + 1.0, lambda: x @ kernel * 3.0)
+        _, y = tf.while_loop(lambda i, _: i < 4, lambda i, acc: (i + 1, acc * 1.5), [0, y])
+        return {"scores": y}
+
+    folder = tmp_path / "branchy"
+    save_graph_model(branchy, folder)
+    ours = load_graph_model(folder)
+    for sign in (1.0, -1.0):
+        x = sign * np.abs(RNG.normal(size=(2, 3))).astype(np.float32)
+        report = _run_tfjs(folder, {"x": x}, tmp_path)
+        assert report["outputNames"] == ["scores"]
+        expected = branchy(x)["scores"].numpy()
+        np.testing.assert_allclose(ours(x)["scores"], expected, rtol=1e-6)
+        np.testing.assert_allclose(report["arrays"]["scores"], expected, rtol=1e-5)

@@ -10,6 +10,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from google.protobuf import json_format
 from PIL import Image
 
 from models.describe import describe
@@ -498,3 +499,89 @@ def test_const_without_weight_is_named(movenet_copy) -> None:
         load_graph_model(movenet_copy)
     assert caught.value.code == "tfjs_missing_weight"
     assert caught.value.params["weight"] == removed["name"]
+
+
+# --- control flow --------------------------------------------------------------------------
+
+
+@tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32, name="x")])
+def _branchy(x: tf.Tensor) -> tf.Tensor:
+    """tf.cond and tf.while_loop around constants: frozen, they become Switch/Merge/Enter…"""
+    kernel = tf.constant(np.arange(6, dtype=np.float32).reshape(3, 2))
+    y = tf.cond(
+        tf.reduce_sum(x) > 0,
+        lambda: tf.matmul(x, kernel) + tf.constant([1.0, 2.0]),
+        lambda: tf.matmul(x, kernel) * 3.0,
+    )
+    _, y = tf.while_loop(lambda i, _: i < 3, lambda i, acc: (i + 1, acc * 1.5), [0, y])
+    return y
+
+
+def test_control_flow_round_trip(tmp_path) -> None:
+    save_graph_model(_branchy, tmp_path)
+    ops = load_graph_model(tmp_path).op_histogram()
+    assert {"Switch", "Merge", "Enter", "Exit", "NextIteration", "LoopCond"} <= set(ops)
+    model = load_graph_model(tmp_path)
+    for sign in (1.0, -1.0):
+        x = sign * np.abs(RNG.normal(size=(2, 3))).astype(np.float32)
+        np.testing.assert_allclose(model(x)["Identity"], _branchy(x).numpy(), rtol=1e-6)
+
+
+def _as_converter_writes(graph: tf.compat.v1.GraphDef) -> list[tuple[str, np.ndarray]]:
+    """Strip every Const value into a weights list, as tensorflowjs_converter does: Consts in
+    function bodies are renamed `<function>/<node>` (its rename_constants) first."""
+    weights = []
+
+    def take(node) -> None:
+        weights.append((node.name, tf.make_ndarray(node.attr["value"].tensor)))
+        node.attr["value"].tensor.ClearField("tensor_content")
+        for field in ("float_val", "int_val"):
+            node.attr["value"].tensor.ClearField(field)
+
+    for node in graph.node:
+        if node.op == "Const":
+            take(node)
+    for function in graph.library.function:
+        prefix = function.signature.name
+        consts = {n.name for n in function.node_def if n.op == "Const"}
+        for node in function.node_def:
+            for index, ref in enumerate(node.input):
+                base, sep, rest = ref.partition(":")
+                if base in consts:
+                    node.input[index] = f"{prefix}/{base}{sep}{rest}"
+            if node.name in consts:
+                node.name = f"{prefix}/{node.name}"
+                take(node)
+    return weights
+
+
+def test_control_flow_v2_functions_get_their_weights(tmp_path) -> None:
+    """StatelessIf with branch functions whose Consts live in the shards."""
+
+    @tf.function(input_signature=[tf.TensorSpec([3], tf.float32, name="x")])
+    def pick(x: tf.Tensor) -> tf.Tensor:
+        return tf.cond(
+            x[0] > 0, lambda: x + tf.constant([1.0, 2.0, 3.0]), lambda: x * tf.constant(-2.5)
+        )
+
+    graph = pick.get_concrete_function().graph.as_graph_def()
+    weights = _as_converter_writes(graph)
+    assert any("/" in name and name.startswith("cond_") for name, _ in weights)
+    topology = json_format.MessageToDict(graph)
+    folder = tmp_path / "v2"
+    folder.mkdir()
+    manifest = write_weights(weights, folder)
+    signature = {
+        "inputs": {"x": {"name": "x:0", "dtype": "DT_FLOAT", "tensorShape": _shape([3])}},
+        "outputs": {"Identity": {"name": "Identity:0", "dtype": "DT_FLOAT"}},
+    }
+    model_json = {"format": "graph-model", "modelTopology": topology, "signature": signature}
+    model_json["weightsManifest"] = manifest
+    (folder / "model.json").write_text(json.dumps(model_json))
+    model = load_graph_model(folder)
+    assert model.op_histogram()["StatelessIf"] == 1
+    load_graph_model(folder)  # the same function names again in this process: no clash
+    assert model.outputs[0].shape == (3,)  # the free shape filled from the graph
+    positive, negative = np.float32([1, 1, 1]), np.float32([-1, 2, 3])
+    np.testing.assert_allclose(model(positive)["Identity"], [2, 3, 4])
+    np.testing.assert_allclose(model(negative)["Identity"], [2.5, -5, -7.5])
