@@ -128,6 +128,8 @@ def render_results(results: list[LabelResult], threshold: float) -> None:
     unsure = sum(m is None for m in matches)
     if matched:
         st.error(t("toxicity.summary_matched", labels=", ".join(matched), threshold=threshold))
+    elif unsure:
+        st.info(t("toxicity.summary_clean", threshold=threshold))
     else:
         st.success(t("toxicity.summary_clean", threshold=threshold))
     if unsure:

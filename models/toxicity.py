@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from models.errors import BadInput, ModelFormatError
+from models.errors import BadInput, ModelFormatError, PlaygroundError
 from models.use_tokenizer import Tokenizer
 
 LABELS = (
@@ -167,6 +167,25 @@ def check_texts(texts: Sequence[str]) -> None:
         )
 
 
+def _run(model: Any, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """One model call; a failure inside the graph becomes an error the page can show.
+
+    The graph is someone else's code fed with a student's text: whatever TensorFlow raises
+    there (an op error, a bad cast) must reach the student as a sentence, not a traceback.
+    """
+    try:
+        return model(**inputs)
+    except PlaygroundError:
+        raise
+    except Exception as exc:  # the boundary: any failure inside the foreign graph
+        detail = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        raise ModelFormatError(
+            f"The toxicity model failed on this input: {detail}",
+            code="toxicity_model_failed",
+            detail=detail,
+        ) from exc
+
+
 def predict(model: Any, encodings: Sequence[Sequence[int]]) -> dict[str, np.ndarray]:
     """{label: [len(encodings), 2]} for already tokenized texts, SENTENCES_PER_CALL at a time."""
     if not encodings:
@@ -175,7 +194,7 @@ def predict(model: Any, encodings: Sequence[Sequence[int]]) -> dict[str, np.ndar
     parts: list[dict[str, np.ndarray]] = []
     for start in range(0, len(encodings), SENTENCES_PER_CALL):
         chunk = encodings[start : start + SENTENCES_PER_CALL]
-        parts.append(decode_outputs(model(**batch_inputs(chunk)), names, len(chunk)))
+        parts.append(decode_outputs(_run(model, batch_inputs(chunk)), names, len(chunk)))
     return {label: np.concatenate([part[label] for part in parts]) for label in parts[0]}
 
 

@@ -76,6 +76,8 @@ def test_model_out_of_reach_says_how_and_tokenizer_still_works(offline, lang, wo
         at.text_area(key="toxicity_text").set_value(text).run()
         assert not at.exception, [e.value for e in at.exception]
     assert f"{MAX_TEXT_CHARS:,}" in _texts(at.warning) and "100,000" in _texts(at.warning)
+    at.selectbox(key="toxicity_example").set_value("🇪🇸 Eres un idiota y te odio.").run()
+    assert at.text_area(key="toxicity_text").value == "Eres un idiota y te odio."
     at.text_area(key="toxicity_text").set_value("hola amigo").run()
     ids = load_tokenizer().encode("hola amigo")
     assert _token_table(at).loc["id"].tolist() == [str(i) for i in ids]
@@ -124,6 +126,9 @@ def test_threshold_slider_turns_null_into_a_match(standin) -> None:
     at.slider(key="toxicity_threshold").set_value(0.85).run()
     assert _results_table(at).set_index("label").loc["toxicity", "match"] == "✅ true"
     assert at.text_area(key="toxicity_text").value == "I hate hate you"
+    python, tfjs = (c.value for c in at.code[-2:])
+    assert "'I hate hate you'" in python and "threshold=0.85" in python
+    assert "toxicity.load(threshold)" in tfjs and 'model.classify(["I hate hate you"])' in tfjs
 
 
 def test_which_words_highlights_escaped_words(standin) -> None:

@@ -16,7 +16,7 @@ from toxicity_standin import build_standin, expected_probability
 
 from models import loading
 from models.cli import main
-from models.errors import BadInput
+from models.errors import BadInput, ModelFormatError
 from models.toxicity import (
     LABELS,
     SENTENCES_PER_CALL,
@@ -119,6 +119,13 @@ def test_odd_texts_run(model, tokenizer) -> None:
 def test_blank_text_never_reaches_the_model(model, tokenizer) -> None:
     with pytest.raises(BadInput):
         classify(model, tokenizer, ["fine", "   "], 0.9)
+
+
+def test_a_failure_inside_the_graph_is_an_explained_error(model) -> None:
+    with pytest.raises(ModelFormatError) as caught:
+        predict(model, [[5, 99_999]])  # an id past the embedding table: TensorFlow refuses
+    assert caught.value.code == "toxicity_model_failed"
+    assert caught.value.params["detail"]
 
 
 def test_word_effects_point_at_the_trigger_word(model, tokenizer) -> None:
