@@ -48,6 +48,7 @@ loads in TF.js with `model.executeAsync({Placeholder_1: ..., Placeholder: ...})`
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import re
@@ -110,10 +111,33 @@ def _read_json(folder: Path) -> dict:
     return model
 
 
+def _ascii_strings_to_base64(value: Any) -> None:
+    """Some exporters write string attrs as lists of character codes; protobuf wants base64."""
+    if isinstance(value, dict):
+        text = value.get("s")
+        if isinstance(text, list) and text and all(isinstance(c, int) for c in text):
+            value["s"] = base64.b64encode(bytes(text)).decode("ascii")
+        for child in value.values():
+            _ascii_strings_to_base64(child)
+
+
+def _fix_quirks(topology: dict) -> None:
+    """Repair two known defects of TF.js models found in the wild (as tfjs-graph-converter
+    does): string attrs as character codes, and dilations [d, d, 1, 1] meant as [1, d, d, 1]."""
+    for node in topology.get("node", []):
+        if not isinstance(node, dict) or not isinstance(node.get("attr"), dict):
+            continue
+        _ascii_strings_to_base64(node["attr"])
+        dilations = node["attr"].get("dilations", {}).get("list", {}).get("i")
+        if isinstance(dilations, list) and len(dilations) == 4 and int(dilations[0]) > 1:
+            node["attr"]["dilations"]["list"]["i"] = ["1", dilations[0], dilations[1], "1"]
+
+
 def _parse_graph(folder: Path, topology: dict) -> graph_pb2.GraphDef:
     try:
+        _fix_quirks(topology)
         return json_format.ParseDict(topology, graph_pb2.GraphDef(), ignore_unknown_fields=True)
-    except (json_format.ParseError, TypeError, ValueError) as exc:
+    except (json_format.ParseError, TypeError, ValueError, AttributeError) as exc:
         message = f"{folder / 'model.json'} has a modelTopology that is no GraphDef: {exc}"
         raise _bad(folder, message, code="tfjs_bad_topology") from exc
 

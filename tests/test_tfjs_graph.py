@@ -251,6 +251,20 @@ def test_fused_ops_are_rewritten_exactly(tmp_path, op, fused) -> None:
     assert model.op_histogram()[op] == 1
 
 
+def test_known_export_quirks_are_repaired(tmp_path) -> None:
+    """Padding written as character codes and dilations [2, 2, 1, 1] meaning [1, 2, 2, 1]."""
+    nodes, weights, x, _ = _fused_case("_FusedConv2D", ["BiasAdd", "Relu"])
+    conv = nodes[-2]
+    conv["attr"]["padding"] = {"s": list(b"VALID")}
+    conv["attr"]["dilations"] = {"list": {"i": ["2", "2", "1", "1"]}}
+    model = load_graph_model(_write_graph(tmp_path, nodes, weights))
+    expected = tf.nn.relu(
+        tf.nn.conv2d(x, weights["kernel"], 1, "VALID", dilations=2) + weights["bias"]
+    )
+    assert model.outputs[0].shape == (1, 2, 2, 4)
+    np.testing.assert_allclose(model(x)["out"], expected.numpy(), rtol=1e-5, atol=1e-5)
+
+
 def test_standalone_prelu(tmp_path) -> None:
     x = RNG.normal(size=(2, 4)).astype(np.float32)
     alpha = np.float32([0.1, 0.2, 0.3, 0.4])
