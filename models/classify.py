@@ -170,6 +170,14 @@ def probabilities(model: Any, spec: ClassifierSpec, tensors: np.ndarray) -> np.n
     return np.stack(rows).astype(np.float32)
 
 
+def image_probabilities(model: Any, spec: ClassifierSpec, images: np.ndarray) -> np.ndarray:
+    """float32 [N, classes] for uint8 images already at the model's size (e.g. occlusions)."""
+    tensors = scale(images)
+    if spec.format == "tflite":
+        tensors = model.quantize(model.inputs[0].name, tensors)
+    return probabilities(model, spec, tensors)
+
+
 def top_k(probs: np.ndarray, model_id: str, spec: ClassifierSpec, k: int = 5) -> tuple:
     """The k most probable classes, best first, labelled."""
     names = labels(model_id)

@@ -1,0 +1,536 @@
+"""The pieces of the Image classifier page: photo input, result, steps, heatmap, code.
+
+The last photo that decoded well is kept in the session (reduced to DISPLAY_SIDE, with its
+original size noted), so a bad upload shows its message while the page keeps showing the
+previous photo and its result. Teaching your own classes lives in components of its own
+below (`transfer_*`), state under the TRANSFER key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components import model_cache
+from components.code_panel import code_panel
+from components.feedback import show_error
+from components.i18n import t
+from models.classify import Prepared, Result, Step, classifier_ids
+from models.errors import PlaygroundError
+from models.images import decode_image
+from models.registry import model_spec
+from models.store import mirror_model_root
+
+PHOTO = "classifier_photo"  # {"name", "digest", "pixels", "original_shape"}
+FAILURES = "classifier_failures"  # {model id: English reason} for models that did not load
+HEATMAPS = "classifier_heatmaps"  # {(digest, model id): float32 map}
+DISPLAY_SIDE = 1024  # a stored photo's longer side at most: memory per session stays small
+EXAMPLES = ("cat.jpg", "dog.bmp")
+STEP_TILE = 224
+
+
+def example_files() -> dict[str, Path]:
+    """The example photos of the data mirror that exist here ({stem: path})."""
+    root = os.environ.get("PLAYGROUND_DATA_DIR")
+    if not root:
+        return {}
+    folder = Path(root) / "images"
+    return {Path(n).stem: folder / n for n in EXAMPLES if (folder / n).is_file()}
+
+
+def choose_model() -> str:
+    """The classifier picked in the selectbox (MobileNetV2 quantized first)."""
+    ids = classifier_ids()
+    return st.selectbox(
+        t("classifier.model"),
+        ids,
+        format_func=lambda i: model_spec(i).title,
+        key="classifier_model",
+        help=t("classifier.model_help"),
+    )
+
+
+def photo_input() -> tuple[str, bytes] | None:
+    """(name, bytes) of the photo chosen now by example button, upload or camera, or None."""
+    sources = {
+        "example": t("classifier.source.example"),
+        "upload": t("classifier.source.upload"),
+        "camera": t("classifier.source.camera"),
+    }
+    source = st.radio(
+        t("classifier.source"),
+        list(sources),
+        format_func=sources.get,
+        horizontal=True,
+        key="classifier_source",
+    )
+    if source == "upload":
+        upload = st.file_uploader(
+            t("classifier.upload"), key="classifier_upload", help=t("classifier.upload_help")
+        )
+        return (upload.name, upload.getvalue()) if upload is not None else None
+    if source == "camera":
+        shot = st.camera_input(t("classifier.camera"), key="classifier_camera")
+        return ("camera.jpg", shot.getvalue()) if shot is not None else None
+    return _example_buttons()
+
+
+def _example_buttons() -> tuple[str, bytes] | None:
+    examples = example_files()
+    if not examples:
+        st.info(t("classifier.no_examples"))
+        return None
+    columns = st.columns(len(examples))
+    for column, name in zip(columns, examples, strict=True):
+        if column.button(t(f"classifier.example.{name}"), key=f"classifier_example_{name}"):
+            st.session_state["classifier_example"] = name
+    chosen = st.session_state.setdefault("classifier_example", next(iter(examples)))
+    path = examples.get(chosen)
+    return (path.name, path.read_bytes()) if path else None
+
+
+def reduce(pixels: np.ndarray, side: int = DISPLAY_SIDE) -> np.ndarray:
+    """The photo with its longer side at most `side` (area resampling), else unchanged."""
+    height, width = pixels.shape[:2]
+    factor = side / max(height, width)
+    if factor >= 1:
+        return pixels
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    return cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
+
+
+def remember_photo(photo: tuple[str, bytes] | None) -> dict | None:
+    """The photo to work on: `photo` if it decodes, else the last good one (error shown)."""
+    stored = st.session_state.get(PHOTO)
+    if photo is None:
+        return stored
+    name, data = photo
+    digest = hashlib.sha256(data).hexdigest()
+    if stored is not None and stored["digest"] == digest:
+        return stored
+    try:
+        pixels = decode_image(data)
+    except PlaygroundError as error:
+        show_error(error)
+        if stored is not None:
+            st.caption(t("classifier.kept_previous", name=stored["name"]))
+        return stored
+    stored = {
+        "name": name,
+        "digest": digest,
+        "pixels": reduce(pixels),
+        "original_shape": tuple(pixels.shape),
+    }
+    st.session_state[PHOTO] = stored
+    return stored
+
+
+def load_classifier(model_id: str) -> Any | None:
+    """The loaded model, or None after a translated 'unavailable' notice with the offline hint.
+
+    A failure is remembered for the session so that reruns do not retry the download each
+    time; the Retry button forgets it.
+    """
+    failures = st.session_state.setdefault(FAILURES, {})
+    if model_id not in failures:
+        try:
+            return model_cache.model(model_id)
+        except PlaygroundError as error:
+            failures[model_id] = error.message
+    mirror = mirror_model_root()
+    folder = f"{mirror}/{model_id}/" if mirror else f"$PLAYGROUND_MODEL_DIR/{model_id}/"
+    st.warning(
+        t(
+            "classifier.unavailable",
+            model=model_id,
+            folder=folder,
+            command=f"python -m models download {model_id}",
+        ),
+        icon="📴",
+    )
+    with st.expander(t("classifier.unavailable_details")):
+        st.code(failures[model_id], language=None, wrap_lines=True)
+    st.button(t("classifier.retry"), on_click=failures.pop, args=(model_id, None))
+    return None
+
+
+def show_result(result: Result, preprocess_ms: float) -> None:
+    """Top-k bar chart with probabilities, and the two timings."""
+    labels = [p.label for p in result.top][::-1]
+    scores = [p.score for p in result.top][::-1]
+    figure = go.Figure(
+        go.Bar(
+            x=scores,
+            y=labels,
+            orientation="h",
+            text=[f"{s:.1%}" for s in scores],
+            textposition="auto",
+            marker_color="#4c78a8",
+        )
+    )
+    figure.update_layout(
+        height=60 + 44 * len(labels),
+        margin={"l": 10, "r": 10, "t": 10, "b": 30},
+        xaxis={"range": [0, 1], "tickformat": ".0%", "title": t("classifier.probability")},
+    )
+    best = result.top[0]
+    st.markdown(t("classifier.verdict", label=best.label, score=f"{best.score:.1%}"))
+    st.plotly_chart(figure, key="classifier_top_chart")
+    left, right = st.columns(2)
+    left.metric(t("classifier.inference_time"), f"{result.ms:.1f} ms")
+    right.metric(t("classifier.preprocess_time"), f"{preprocess_ms:.1f} ms")
+
+
+def _viewable(step: Step) -> np.ndarray:
+    """A step's array as displayable uint8 (scaled −1..1 floats mapped back to 0..255)."""
+    if step.array.dtype == np.uint8:
+        return step.array
+    return np.clip((step.array + 1.0) * 127.5, 0, 255).astype(np.uint8)
+
+
+def show_steps(prepared: Prepared, original_shape: tuple[int, ...]) -> None:
+    """original → resized (method) → scaled (→ quantized), each with shape, dtype and range."""
+    st.subheader(t("classifier.steps_header"))
+    columns = st.columns(len(prepared.steps))
+    for column, step in zip(columns, prepared.steps, strict=True):
+        low, high = step.value_range
+        with column:
+            st.markdown(f"**{t(f'classifier.step.{step.name}')}**")
+            st.image(_viewable(step), width=STEP_TILE)
+            shape = original_shape if step.name == "original" else step.shape
+            st.caption(
+                t(
+                    "classifier.step_caption",
+                    shape=str(tuple(shape)),
+                    dtype=step.dtype,
+                    low=f"{low:.3g}",
+                    high=f"{high:.3g}",
+                )
+            )
+            if step.detail:
+                st.caption(t(f"classifier.step_detail.{step.name}", detail=step.detail))
+    if tuple(prepared.steps[0].shape) != tuple(original_shape):
+        st.caption(t("classifier.reduced_note", shape=str(tuple(prepared.steps[0].shape))))
+
+
+def overlay(image: np.ndarray, heat: np.ndarray) -> np.ndarray:
+    """The photo with the positive part of `heat` drawn on it in a jet colour map."""
+    positive = np.clip(heat, 0, None)
+    top = float(positive.max())
+    norm = (positive / top * 255).astype(np.uint8) if top > 0 else np.zeros_like(positive, np.uint8)
+    colours = cv2.cvtColor(cv2.applyColorMap(norm, cv2.COLORMAP_JET), cv2.COLOR_BGR2RGB)
+    alpha = (norm.astype(np.float32) / 255 * 0.6)[:, :, None]
+    blended = image.astype(np.float32) * (1 - alpha) + colours.astype(np.float32) * alpha
+    return blended.astype(np.uint8)
+
+
+def show_heatmap(key: tuple, resized: np.ndarray, label: str, compute: Any) -> None:
+    """The occlusion map for the top class, computed on request and kept for this photo."""
+    st.subheader(t("classifier.heatmap_header"))
+    st.caption(t("classifier.heatmap_intro", label=label))
+    maps = st.session_state.setdefault(HEATMAPS, {})
+    if st.button(t("classifier.heatmap_button"), key="classifier_heatmap"):
+        with st.spinner(t("classifier.heatmap_running")):
+            maps.clear()  # one map per session: the newest photo and model
+            maps[key] = compute()
+    heat = maps.get(key)
+    if heat is None:
+        return
+    left, right = st.columns(2)
+    left.image(resized, caption=t("classifier.heatmap_photo"), width="stretch")
+    right.image(overlay(resized, heat), caption=t("classifier.heatmap_map"), width="stretch")
+    st.caption(t("classifier.heatmap_max_drop", drop=f"{float(heat.max()):.1%}"))
+
+
+def python_code(model_id: str, size: int) -> str:
+    """LiteRT (quantized) or Keras applications code for the chosen model."""
+    if model_spec(model_id).format == "keras":
+        return f"""
+import numpy as np
+from PIL import Image
+from keras.applications.mobilenet_v2 import MobileNetV2, decode_predictions, preprocess_input
+
+model = MobileNetV2(weights="imagenet")               # float, 1000 classes
+image = Image.open("cat.jpg").convert("RGB").resize(({size}, {size}), Image.BILINEAR)
+x = preprocess_input(np.asarray(image, np.float32)[None])  # x / 127.5 − 1 → [−1, 1]
+probs = model.predict(x)                              # [1, 1000]
+for _, label, p in decode_predictions(probs, top=5)[0]:
+    print(label, f"{{p:.1%}}")
+"""
+    return f'''
+import numpy as np
+from PIL import Image
+from ai_edge_litert.interpreter import Interpreter
+
+interpreter = Interpreter(model_path="{model_id}/model.tflite")
+interpreter.allocate_tensors()
+inp = interpreter.get_input_details()[0]              # uint8 [1, {size}, {size}, 3]
+out = interpreter.get_output_details()[0]             # uint8 [1, 1001]
+
+image = Image.open("cat.jpg").convert("RGB").resize(({size}, {size}), Image.BILINEAR)
+x = np.asarray(image, np.uint8)[None]  # quantized input: scale 1/128, zero point 128 ≈ x/127.5 − 1
+interpreter.set_tensor(inp["index"], x)
+interpreter.invoke()
+scale, zero = out["quantization"]
+probs = (interpreter.get_tensor(out["index"])[0].astype(np.float32) - zero) * scale
+labels = open("{model_id}/labels.txt").read().splitlines()  # 1001: 0 = background
+for i in np.argsort(-probs)[:5]:
+    print(labels[i], f"{{probs[i]:.1%}}")
+'''
+
+
+TFJS_CODE = """
+import * as tf from '@tensorflow/tfjs';
+import * as mobilenet from '@tensorflow-models/mobilenet';
+
+const img = document.getElementById('photo');
+const model = await mobilenet.load({version: 2, alpha: 1.0});
+const predictions = await model.classify(img, 5);  // [{className, probability}, …]
+predictions.forEach(p => console.log(p.className, p.probability.toFixed(3)));
+
+// The same by hand: resize, scale to [-1, 1], add the batch axis
+const x = tf.tidy(() => tf.browser.fromPixels(img)
+  .resizeBilinear([224, 224]).toFloat().div(127.5).sub(1).expandDims(0));
+"""
+
+
+def show_code(model_id: str, size: int) -> None:
+    code_panel(python_code(model_id, size), TFJS_CODE)
+
+
+# ---- Teach it your own classes -------------------------------------------------------
+
+TRANSFER = "classifier_transfer"
+THUMB_SIDE = 96
+EPOCHS = 30
+
+
+def transfer_state() -> dict:
+    """The session's examples (embeddings and thumbnails per class slot) and trained head."""
+    return st.session_state.setdefault(
+        TRANSFER,
+        {
+            "examples": {},
+            "thumbs": {},
+            "seen": set(),
+            "head": None,
+            "head_bytes": None,
+            "head_names": [],
+            "history": [],
+        },
+    )
+
+
+def get_extractor() -> Any | None:
+    """MobileNetV2 read up to its 1280-value pool (one per process), or None after a message."""
+    from models.transfer import TRANSFER_MODELS, feature_extractor
+
+    try:
+        return feature_extractor(TRANSFER_MODELS[0])
+    except PlaygroundError as error:
+        show_error(error)
+        return None
+
+
+def class_names() -> list[str]:
+    """How many classes (2–5) and their names, from the session's widgets."""
+    count = st.number_input(
+        t("classifier.transfer.count"), min_value=2, max_value=5, value=2, key="transfer_count"
+    )
+    names = []
+    columns = st.columns(int(count))
+    for i, column in enumerate(columns):
+        default = t("classifier.transfer.default_name", n=i + 1)
+        names.append(
+            column.text_input(t("classifier.transfer.name"), default, key=f"transfer_name_{i}")
+        )
+    return names
+
+
+def add_example(state: dict, slot: int, pixels: np.ndarray, extractor: Any) -> None:
+    """The photo and its mirror image as two embeddings of class `slot`, plus a thumbnail."""
+    from models.transfer import MAX_EXAMPLES
+
+    embeddings = state["examples"].setdefault(slot, [])
+    if len(embeddings) >= 2 * MAX_EXAMPLES:
+        st.warning(t("classifier.transfer.full", limit=MAX_EXAMPLES))
+        return
+    embeddings.append(extractor.embed_photo(pixels))
+    embeddings.append(extractor.embed_photo(pixels, flip=True))
+    state["thumbs"].setdefault(slot, []).append(reduce(pixels, THUMB_SIDE))
+
+
+def class_column(state: dict, slot: int, name: str, photo: dict | None, extractor: Any) -> None:
+    """One class: add the photo above, upload several, see the thumbnails, clear."""
+    st.markdown(f"**{name or '…'}**")
+    if st.button(
+        t("classifier.transfer.add_photo"),
+        key=f"transfer_add_{slot}",
+        disabled=photo is None,
+        help=t("classifier.transfer.add_photo_help"),
+    ):
+        add_example(state, slot, photo["pixels"], extractor)
+    uploads = st.file_uploader(
+        t("classifier.transfer.upload"), accept_multiple_files=True, key=f"transfer_upload_{slot}"
+    )
+    for upload in uploads or []:
+        if (slot, upload.file_id) in state["seen"]:
+            continue
+        state["seen"].add((slot, upload.file_id))
+        try:
+            add_example(state, slot, decode_image(upload.getvalue()), extractor)
+        except PlaygroundError as error:
+            show_error(error)
+    thumbs = state["thumbs"].get(slot, [])
+    st.caption(t("classifier.transfer.examples", count=len(thumbs)))
+    if thumbs:
+        st.image(thumbs[-8:], width=48)
+        if st.button(t("classifier.transfer.clear"), key=f"transfer_clear_{slot}"):
+            state["examples"].pop(slot, None)
+            state["thumbs"].pop(slot, None)
+            st.rerun()
+
+
+def train(state: dict, names: list[str]) -> None:
+    """Check the classes, train the head with a live loss/accuracy chart, keep it."""
+    from models.transfer import check_classes, head_to_bytes, train_head
+
+    counts = [len(state["thumbs"].get(i, [])) for i in range(len(names))]
+    try:
+        check_classes(names, counts)
+    except PlaygroundError as error:
+        show_error(error)
+        return
+    features = np.concatenate([np.stack(state["examples"][i]) for i in range(len(names))])
+    targets = np.concatenate([np.full(len(state["examples"][i]), i) for i in range(len(names))])
+    bar = st.progress(0.0, text=t("classifier.transfer.training"))
+    chart = st.empty()
+    history: list[dict] = []
+
+    def report(epoch: int, epochs: int, logs: dict) -> None:
+        history.append({"epoch": epoch, "loss": logs["loss"], "accuracy": logs["accuracy"]})
+        bar.progress(
+            epoch / epochs, text=t("classifier.transfer.epoch", epoch=epoch, epochs=epochs)
+        )
+        chart.line_chart(pd.DataFrame(history).set_index("epoch"))
+
+    head = train_head(features, targets, len(names), epochs=EPOCHS, on_epoch=report)
+    bar.empty()
+    state.update(
+        head=head,
+        head_bytes=head_to_bytes(head),
+        head_names=[n.strip() for n in names],
+        history=history,
+    )
+
+
+def show_training(state: dict) -> None:
+    """The last training's loss and accuracy per epoch, and the download of the head."""
+    if not state["history"]:
+        return
+    last = state["history"][-1]
+    st.line_chart(pd.DataFrame(state["history"]).set_index("epoch"))
+    st.caption(
+        t(
+            "classifier.transfer.trained",
+            classes=", ".join(state["head_names"]),
+            loss=f"{last['loss']:.4f}",
+            accuracy=f"{last['accuracy']:.0%}",
+        )
+    )
+    st.download_button(
+        t("classifier.transfer.download"),
+        data=state["head_bytes"],
+        file_name="transfer_head.keras",
+        mime="application/octet-stream",
+        key="transfer_download",
+    )
+
+
+def show_own_prediction(state: dict, photo: dict | None, extractor: Any) -> None:
+    """The trained head's per-class probabilities for the photo at the top of the page."""
+    from models.transfer import head_probabilities
+
+    if state["head"] is None or photo is None:
+        return
+    probs = head_probabilities(state["head"], extractor.embed_photo(photo["pixels"]))
+    names = state["head_names"]
+    best = int(np.argmax(probs))
+    st.markdown(
+        t(
+            "classifier.transfer.verdict",
+            name=photo["name"],
+            label=names[best],
+            score=f"{probs[best]:.1%}",
+        )
+    )
+    st.bar_chart(pd.DataFrame({t("classifier.probability"): probs}, index=names), horizontal=True)
+
+
+TRANSFER_PYTHON = """
+import keras
+import numpy as np
+from ai_edge_litert.interpreter import Interpreter
+
+# 1. A truncated MobileNet: read the 1280-value global average pool before the logits
+interpreter = Interpreter(model_path="mobilenet_v2_1.0_224_quant.tflite",
+                          experimental_preserve_all_tensors=True)
+interpreter.allocate_tensors()
+pool = next(d for d in interpreter.get_tensor_details()
+            if d["name"] == "MobilenetV2/Logits/AvgPool")          # [1, 1, 1, 1280]
+
+def embed(image_uint8):                                             # [224, 224, 3]
+    interpreter.set_tensor(interpreter.get_input_details()[0]["index"], image_uint8[None])
+    interpreter.invoke()
+    scale, zero = pool["quantization"]
+    return (interpreter.get_tensor(pool["index"]).reshape(-1) - zero) * scale
+
+# 2. A small dense head trained on the embeddings of your examples
+X = np.stack([embed(img) for img in images])    # [N, 1280]
+y = np.array(classes)                           # [N] 0 … k−1
+head = keras.Sequential([
+    keras.Input(shape=(1280,)),
+    keras.layers.Dense(64, activation="relu"),
+    keras.layers.Dropout(0.2),
+    keras.layers.Dense(k, activation="softmax"),
+])
+head.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+head.fit(X, y, epochs=30, batch_size=16)
+print(head.predict(embed(new_image)[None]))      # per-class probabilities
+head.save("transfer_head.keras")
+"""
+
+TRANSFER_TFJS = """
+import * as tf from '@tensorflow/tfjs';
+
+// 1. A truncated MobileNet: the model up to an inner layer is the feature extractor
+const mobilenet = await tf.loadLayersModel(
+  'https://storage.googleapis.com/tfjs-models/tfjs/mobilenet_v1_0.25_224/model.json');
+const layer = mobilenet.getLayer('conv_pw_13_relu');
+const truncated = tf.model({inputs: mobilenet.inputs, outputs: layer.output});
+// (with @tensorflow-models/mobilenet: model.infer(img, true) gives the embedding)
+
+// 2. A small dense head trained on the examples captured from the webcam
+const head = tf.sequential({layers: [
+  tf.layers.flatten({inputShape: truncated.outputs[0].shape.slice(1)}),
+  tf.layers.dense({units: 100, activation: 'relu'}),
+  tf.layers.dense({units: numClasses, activation: 'softmax'}),
+]});
+head.compile({optimizer: tf.train.adam(0.0001), loss: 'categoricalCrossentropy'});
+await head.fit(truncated.predict(xs), ys, {epochs: 20, callbacks: {
+  onEpochEnd: (epoch, logs) => console.log(epoch, logs.loss.toFixed(5))}});
+
+const probs = head.predict(truncated.predict(x));   // per-class probabilities
+"""
+
+
+def show_transfer_code() -> None:
+    code_panel(TRANSFER_PYTHON, TRANSFER_TFJS)
