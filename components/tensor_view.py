@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
+from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from components.i18n import t
@@ -95,63 +96,141 @@ def grid_figure(array: np.ndarray, labels: list[str]) -> go.Figure:
     y_title = labels[0] if array.ndim == 2 else ""
     fig = go.Figure(_heatmap(grid, x_title, y_title))
     rows, cols = grid.shape
-    fig.update_yaxes(autorange="reversed", title=y_title, showticklabels=array.ndim == 2)
-    fig.update_xaxes(title=x_title, side="top", showticklabels=array.ndim >= 1)
+    fig.update_yaxes(
+        autorange="reversed", title=y_title, showticklabels=array.ndim == 2, dtick=1, showgrid=False
+    )
+    fig.update_xaxes(
+        title=x_title, side="top", showticklabels=array.ndim >= 1, dtick=1, showgrid=False
+    )
     if array.ndim == 0:
         fig.update_traces(textfont={"size": 64}, showscale=False)
-    cell = 70 if cols <= 12 else max(14, 840 // cols)
+    if cols <= 40:
+        fig.update_yaxes(scaleanchor="x", constrain="domain")
+        fig.update_xaxes(constrain="domain")
+    cell = 80 if cols <= 12 else max(14, 840 // cols)
     fig.update_layout(
-        height=min(640, 90 + rows * cell),
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        yaxis_scaleanchor="x" if array.ndim == 2 and cols <= 40 else None,
+        height=min(640, 100 + rows * cell), margin={"l": 10, "r": 10, "t": 50, "b": 10}
     )
     return fig
 
 
-def block_trace(array3d: np.ndarray) -> go.Scatter3d:
-    """A rank-3 tensor as cubes in space: axis 0 goes back, axis 1 goes down, axis 2 right."""
-    depth, rows, cols = np.indices(array3d.shape)
-    colours = cell_colours(array3d).ravel()
-    with_text = array3d.size <= 125
-    side = max(8, 36 - 2 * max(array3d.shape))
-    return go.Scatter3d(
-        x=cols.ravel(),
-        y=depth.ravel(),
-        z=-rows.ravel(),
-        mode="markers+text" if with_text else "markers",
-        text=cell_texts(array3d).ravel() if with_text else None,
-        textfont={"size": 13, "color": "black"},
-        marker={
-            "symbol": "square",
-            "size": side,
-            "color": np.nan_to_num(colours, nan=np.nanmin(colours) if colours.size else 0),
-            "colorscale": COLORSCALE,
-            "opacity": 0.85,
-            "line": {"width": 1, "color": "white"},
-        },
-        hovertemplate="[%{y}, %{customdata}, %{x}] = %{text}<extra></extra>",
-        customdata=rows.ravel(),
+# The 8 corners of a unit cube and its 12 triangles (two per face), for Mesh3d.
+_CORNERS = np.array(
+    [[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 0, 1], [1, 0, 1], [1, 1, 1], [0, 1, 1]]
+)
+_TRIANGLES = np.array(
+    [
+        [0, 1, 2], [0, 2, 3], [4, 5, 6], [4, 6, 7], [0, 1, 5], [0, 5, 4],
+        [2, 3, 7], [2, 7, 6], [1, 2, 6], [1, 6, 5], [0, 3, 7], [0, 7, 4],
+    ]
+)  # fmt: skip
+_CHANNEL_RGB = ((255, 60, 60), (60, 200, 60), (70, 110, 255))
+CUBE = 0.8  # side of a cube; the rest of each unit is the gap between cells
+
+
+def block_positions(shape: tuple[int, int, int], image: bool) -> tuple[np.ndarray, ...]:
+    """(right, back, down) position of every cell of a rank-3 tensor, in C order.
+
+    A stack [depth, rows, columns] puts axis 0 going back; a picture [height, width,
+    channels] lies flat with its channels stacked going back, as the slides draw them.
+    """
+    a0, a1, a2 = (i.ravel() for i in np.indices(shape))
+    return (a1, a2, a0) if image else (a2, a0, a1)
+
+
+def cell_rgb(array3d: np.ndarray, image: bool) -> list[str]:
+    """Each cell's colour: the colour scale for numbers, the channel's own colour for pictures."""
+    values = cell_colours(array3d).ravel()
+    finite = values[np.isfinite(values)]
+    low, high = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
+    scaled = np.where(np.isfinite(values), (values - low) / ((high - low) or 1.0), np.nan)
+    if image:
+        channel = np.indices(array3d.shape)[2].ravel()
+        return [
+            "rgb(200,200,200)" if np.isnan(v) else _channel_colour(int(c) % 3, float(v))
+            for v, c in zip(scaled, channel, strict=True)
+        ]
+    samples = sample_colorscale(COLORSCALE, np.nan_to_num(scaled, nan=0.0).tolist())
+    return [
+        ("rgb(200,200,200)" if np.isnan(v) else c) for v, c in zip(scaled, samples, strict=True)
+    ]
+
+
+def _channel_colour(channel: int, level: float) -> str:
+    r, g, b = (int(30 + (c - 30) * level) for c in _CHANNEL_RGB[channel])
+    return f"rgb({r},{g},{b})"
+
+
+def block_traces(array3d: np.ndarray, image: bool = False) -> list[go.BaseTraceType]:
+    """A rank-3 tensor as a block of coloured cubes, with each value written when few."""
+    right, back, down = block_positions(array3d.shape, image)
+    count = right.size
+    corners = _CORNERS * CUBE
+    x = (right[:, None] + corners[None, :, 0]).ravel()
+    y = (back[:, None] + corners[None, :, 1]).ravel()
+    z = (-down[:, None] - corners[None, :, 2]).ravel()
+    faces = (_TRIANGLES[None, :, :] + 8 * np.arange(count)[:, None, None]).reshape(-1, 3)
+    colours = np.repeat(cell_rgb(array3d, image), 8).tolist()
+    texts = cell_texts(array3d).ravel()
+    traces: list[go.BaseTraceType] = [
+        go.Mesh3d(
+            x=x,
+            y=y,
+            z=z,
+            i=faces[:, 0],
+            j=faces[:, 1],
+            k=faces[:, 2],
+            vertexcolor=colours,
+            opacity=0.55 if max(array3d.shape) > 2 else 0.8,
+            flatshading=True,
+            hoverinfo="skip",
+        )
+    ]
+    centre = CUBE / 2
+    traces.append(
+        go.Scatter3d(
+            x=right + centre,
+            y=back + centre,
+            z=-down - centre,
+            mode="text" if count <= 125 else "markers",
+            text=texts,
+            textfont={"size": 14, "color": "black"},
+            marker={"size": 2, "color": "rgba(0,0,0,0.3)"},
+            customdata=np.stack(np.indices(array3d.shape), axis=-1).reshape(-1, 3),
+            hovertemplate="t[%{customdata[0]}, %{customdata[1]}, %{customdata[2]}] = "
+            "%{text}<extra></extra>",
+        )
     )
+    return traces
 
 
-def block_figure(array3d: np.ndarray, labels: list[str]) -> go.Figure:
+def block_figure(array3d: np.ndarray, labels: list[str], image: bool = False) -> go.Figure:
     """One rank-3 block, axes titled with their names."""
-    fig = go.Figure(block_trace(array3d))
+    fig = go.Figure(block_traces(array3d, image))
     fig.update_layout(
         height=520,
         margin={"l": 0, "r": 0, "t": 10, "b": 0},
-        scene=_scene(labels),
+        scene=_scene(labels, image),
+        showlegend=False,
     )
     return fig
 
 
-def _scene(labels: list[str]) -> dict:
+def _scene(labels: list[str], image: bool) -> dict:
+    order = (1, 2, 0) if image else (2, 0, 1)
+    right, back, down = (labels[i] for i in order)
+    hidden = {
+        "showticklabels": False,
+        "showgrid": False,
+        "zeroline": False,
+        "showbackground": False,
+    }
     return {
-        "xaxis": {"title": labels[2], "dtick": 1},
-        "yaxis": {"title": labels[0], "dtick": 1},
-        "zaxis": {"title": labels[1], "dtick": 1, "showticklabels": False},
-        "camera": {"eye": {"x": 1.4, "y": -1.6, "z": 0.9}},
-        "aspectmode": "cube",
+        "xaxis": {"title": right, **hidden},
+        "yaxis": {"title": back, **hidden},
+        "zaxis": {"title": down, **hidden},
+        "camera": {"eye": {"x": 1.2, "y": -1.8, "z": 0.9}},
+        "aspectmode": "data",
     }
 
 
@@ -188,15 +267,14 @@ def batch_figure(array4d: np.ndarray, labels: list[str]) -> go.Figure:
         subplot_titles=[f"{labels[0]} = {i}" for i in range(len(shown))],
     )
     for i, item in enumerate(shown):
-        trace = go.Image(z=image_pixels(item)) if images else block_trace(item)
-        fig.add_trace(trace, row=i // cols + 1, col=i % cols + 1)
+        traces = [go.Image(z=image_pixels(item))] if images else block_traces(item)
+        for trace in traces:
+            fig.add_trace(trace, row=i // cols + 1, col=i % cols + 1)
     if images:
         fig.update_xaxes(showticklabels=False)
         fig.update_yaxes(showticklabels=False)
     else:
-        fig.update_scenes(
-            xaxis_title=labels[3], yaxis_title=labels[1], zaxis_title=labels[2], aspectmode="cube"
-        )
+        fig.update_scenes(_scene(labels[1:], image=False))
     fig.update_layout(height=260 * rows + 40, margin={"l": 0, "r": 0, "t": 40, "b": 0})
     return fig
 
@@ -274,7 +352,7 @@ def _draw_rank3(array: np.ndarray, labels: list[str], key: str) -> None:
     if picture and block:
         left, right = st.columns(2)
         left.plotly_chart(image_figure(array), key=f"{key}_image")
-        right.plotly_chart(block_figure(array, labels), key=f"{key}_3d")
+        right.plotly_chart(block_figure(array, labels, image=True), key=f"{key}_3d")
     elif picture:
         if max(array.shape[:2]) > IMAGE_SIDE:
             st.caption(t("tensor.downscaled", side=IMAGE_SIDE))

@@ -150,52 +150,51 @@ def _image_code(original: tuple[int, int], size: tuple[int, ...]) -> tuple[str, 
 def _maker_code(
     name: str, params: str | None, recipe: Recipe, array: np.ndarray
 ) -> tuple[str, str]:
+    """zeros/ones/fill/range/random in both languages; TF.js is told int32 where it would not
+    infer it (its `tf.fill` and `tf.range` make float32 unless asked)."""
     values = parse_literal(f"[{params}]") if params and params.strip() else []
     shape = parse_shape(recipe.shape)
     dims = list(shape) if shape is not None else []
     nums = [_value(v, js=False) for v in values]
     js_nums = [_value(v, js=True) for v in values]
-    py: list[str] = []
-    js: list[str] = []
+    dtype = recipe.dtype.strip()
+    natural = dtype_name(array) if not dtype else ""
     if name in ("zeros", "ones"):
-        py.append(f"t = tf.{name}({dims})")
-        js.append(f"const t = tf.{name}({dims});")
+        py, js = f"t = tf.{name}({dims})", f"tf.{name}({dims})"
     elif name == "fill":
-        py.append(f"t = tf.fill({dims}, {nums[0]})")
-        js.append(f"const t = tf.fill({dims}, {js_nums[0]});")
+        js_dtype = f", '{natural}'" if natural in ("int32", "bool") else ""
+        py, js = f"t = tf.fill({dims}, {nums[0]})", f"tf.fill({dims}, {js_nums[0]}{js_dtype})"
     elif name == "range":
-        py.append(f"t = tf.range({', '.join(nums)})")
-        js.append(f"const t = tf.range({', '.join(js_nums)});")
+        steps = [*js_nums, "1"][:3]
+        js_dtype = f", '{natural}'" if natural == "int32" else ""
+        py = f"t = tf.range({', '.join(nums)})"
+        js = f"tf.range({', '.join(steps)}{js_dtype})"
         if shape is not None:
-            py.append(f"t = tf.reshape(t, {dims})")
-            js[-1] = js[-1][:-1] + f".reshape({dims});"
+            py += f"\nt = tf.reshape(t, {dims})"
+            js += f".reshape({dims})"
     else:
-        py_args, js_args = _random_args(name, values, dims, dtype_name(array))
-        py.append(py_args)
-        js.append(js_args)
-    if recipe.dtype.strip() and name not in ("normal", "uniform"):
-        py.append(f"t = tf.cast(t, {_py_dtype(recipe.dtype.strip())})")
-        js.append(f"const t2 = t.cast('{recipe.dtype.strip()}');  // then use t2")
-    return "\n".join(py), "\n".join(js)
+        py, js = _random_args(name, values, dims, natural or "float32")
+    if dtype:
+        py += f"\nt = tf.cast(t, {_py_dtype(dtype)})"
+        js += f".cast('{dtype}')"
+    note = "  // TF.js draws its own numbers for this seed" if name in ("normal", "uniform") else ""
+    return py, f"const t = {js};{note}"
 
 
 def _random_args(name: str, values: list, dims: list[int], dtype: str) -> tuple[str, str]:
     """Seeded random makers: stateless in Python (same numbers as here), seeded in TF.js."""
-    defaults = {"normal": [0.0, 1.0, 42], "uniform": [0.0, 1.0, 42]}[name]
-    first, second, seed = [*values, *defaults[len(values) :]]
+    first, second, seed = [*values, *[0.0, 1.0, 42][len(values) :]]
     if name == "normal":
         py = (
             f"t = tf.random.stateless_normal({dims}, seed=[{int(seed)}, 0], "
             f"mean={first}, stddev={second})"
         )
-        js = f"const t = tf.randomNormal({dims}, {first}, {second}, 'float32', {int(seed)});"
-    else:
-        py = (
-            f"t = tf.random.stateless_uniform({dims}, seed=[{int(seed)}, 0], "
-            f"minval={first}, maxval={second}, dtype={_py_dtype(dtype)})"
-        )
-        js = f"const t = tf.randomUniform({dims}, {first}, {second}, '{dtype}', {int(seed)});"
-    return py, js + "  // TF.js draws its own numbers for this seed"
+        return py, f"tf.randomNormal({dims}, {first}, {second}, 'float32', {int(seed)})"
+    py = (
+        f"t = tf.random.stateless_uniform({dims}, seed=[{int(seed)}, 0], "
+        f"minval={first}, maxval={second}, dtype={_py_dtype(dtype)})"
+    )
+    return py, f"tf.randomUniform({dims}, {first}, {second}, '{dtype}', {int(seed)})"
 
 
 def operation_code(
@@ -212,7 +211,10 @@ def operation_code(
         py, js = normalize_slice(arg), slice_tfjs(parse_slice(arg), array.shape)
     else:
         py, js = _unary_code(op, arg, dtype_name(array))
-    return f"result = {py}\nprint(result)", f"const result = {js};\nresult.print();"
+    as_int = dtype_name(array) == "bool" and (op in _JS_REDUCE or op in ("argmax", "argmin"))
+    py_cast = "t = tf.cast(t, tf.int32)  # TensorFlow sums and compares numbers, not bools\n"
+    py = f"{py_cast if as_int else ''}result = {py}\nprint(result)"
+    return py, f"const result = {js};\nresult.print();"
 
 
 def _unary_code(op: str, arg: str, dtype: str) -> tuple[str, str]:
@@ -235,7 +237,7 @@ def _unary_code(op: str, arg: str, dtype: str) -> tuple[str, str]:
     if op == "cast":
         return f"tf.cast(t, tf.{arg})", f"tf.cast(t, '{arg}')"
     if op == "one_hot":
-        return f"tf.one_hot(t, {arg})", f"tf.oneHot(t, {arg})"
+        return f"tf.one_hot(t, {arg})", f"tf.oneHot(t, {arg}, 1, 0, 'float32')"
     if op == "softmax":
         py_t, js_t = ("t", "t") if dtype == "float32" else ("tf.cast(t, tf.float32)", "t.toFloat()")
         return f"tf.nn.softmax({py_t}, axis={arg or -1})", f"tf.softmax({js_t}, {arg or -1})"
@@ -255,8 +257,6 @@ def _binary_code(op: str, array: np.ndarray, other: np.ndarray | None) -> tuple[
     """`b` built with the dtype both meet in, `t` cast to it in Python (TF.js casts by itself)."""
     assert other is not None
     common = common_dtype(dtype_name(array), dtype_name(other), op)
-    if op == "matmul" and common == "bool":
-        common = "int32"
     b_values = other.astype(DTYPES[common]) if common != "string" else other
     py_b, js_b = creation_code(Recipe("b", dtype=common), b_values)
     py_b, js_b = py_b.replace("t = ", "b = ", 1), js_b.replace("const t = ", "const b = ", 1)

@@ -222,9 +222,7 @@ def common_dtype(a: str, b: str, op: str) -> str:
     common = max(a, b, key=NUMERIC_ORDER.index)
     if op in ("div", "pow") and common in ("bool", "int32"):
         return "float32"
-    if op in ("add", "sub", "mul") and common == "bool":
-        return "int32"
-    return common
+    return "int32" if common == "bool" else common
 
 
 def _binary(op: str, array: np.ndarray, other: np.ndarray) -> OpResult:
@@ -242,8 +240,6 @@ def _matmul(array: np.ndarray, arg: str) -> OpResult:
     other = from_literal(arg, None)
     a_name, b_name = dtype_name(array), dtype_name(other)
     common = common_dtype(a_name, b_name, "matmul")
-    if common == "bool":
-        common = "int32"
     if array.ndim < 2 or other.ndim < 2 or array.shape[-1] != other.shape[-2]:
         raise BadInput(
             f"matmul needs two tensors of rank 2 or more whose inner sizes match: "

@@ -99,7 +99,7 @@ PRESETS: dict[str, Preset] = {
         arg="t[:, :, 0]",
     ),
     "batch": Preset(
-        Recipe("uniform(0, 256, 7)", "4,8,8,3", "int32"), ("batch", "height", "width", "channels")
+        Recipe("uniform(0, 256, 7)", "4,8,8,3"), ("batch", "height", "width", "channels")
     ),
     "voxel": Preset(
         Recipe("range(0, 54)", "2,3,3,3,1"), ("time", "depth", "height", "width", "channels")
@@ -310,8 +310,16 @@ def _check_regular(values: object, shape: list[int], index: list[int]) -> None:
                 got=len(values),
             )
         return
-    if not isinstance(values, list) or len(values) != shape[0]:
-        got = len(values) if isinstance(values, list) else 0
+    if not isinstance(values, list):
+        raise BadInput(
+            f"Element {where} is a primitive, but should be an array/TypedArray of "
+            f"{shape[0]} elements",
+            code="tensor_ragged_array",
+            where=where,
+            expected=shape[0],
+        )
+    if len(values) != shape[0]:
+        got = len(values)
         raise BadInput(
             f"Element {where} should have {shape[0]} elements, but has {got} elements",
             code="tensor_ragged",

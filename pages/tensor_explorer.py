@@ -71,6 +71,8 @@ def _create(recipe: Recipe, op: str = "", arg: str = "") -> None:
         return
     preset = PRESETS.get(recipe.source.strip())
     _set_tensor(value, recipe, preset.axes if preset else ())
+    if preset:
+        state["tensor_preset"] = recipe.source.strip()
     if preset and not op:
         op, arg = preset.op, preset.arg
     if op:
