@@ -1,0 +1,181 @@
+"""The Keras and TF.js code of the current configuration, for the page's code panel."""
+
+from __future__ import annotations
+
+from models.training.config import LayerSpec, TrainConfig
+from models.training.data import REGRESSION
+
+_KERAS_OPTIMIZERS = {
+    "sgd": "SGD",
+    "adagrad": "Adagrad",
+    "adadelta": "Adadelta",
+    "rmsprop": "RMSprop",
+    "adam": "Adam",
+}
+_TFJS_LOSSES = {
+    "mean_squared_error": "'meanSquaredError'",
+    "mean_squared_logarithmic_error": "tf.losses.meanSquaredError /* MSLE: log1p first */",
+    "mean_absolute_error": "'meanAbsoluteError'",
+    "binary_crossentropy": "'binaryCrossentropy'",
+    "hinge": "tf.losses.hingeLoss",
+    "squared_hinge": "tf.losses.hingeLoss /* squared: custom */",
+    "categorical_crossentropy": "'categoricalCrossentropy'",
+    "sparse_categorical_crossentropy": "'sparseCategoricalCrossentropy'",
+    "kl_divergence": "'kullbackLeiblerDivergence'",
+}
+_TFJS_INITIALIZERS = {
+    "glorot_uniform": "glorotUniform",
+    "glorot_normal": "glorotNormal",
+    "he_uniform": "heUniform",
+    "he_normal": "heNormal",
+    "lecun_normal": "leCunNormal",
+    "random_normal": "randomNormal",
+    "zeros": "zeros",
+}
+
+
+def _keras_weights(config: TrainConfig) -> str:
+    parts = []
+    if config.initializer != "glorot_uniform":
+        parts.append(f'kernel_initializer="{config.initializer}"')
+    if config.l1 or config.l2:
+        parts.append(f"kernel_regularizer=keras.regularizers.L1L2(l1={config.l1}, l2={config.l2})")
+    return "".join(f", {p}" for p in parts)
+
+
+def _keras_layer(spec: LayerSpec, config: TrainConfig) -> str:
+    weights = _keras_weights(config)
+    if spec.kind == "dense":
+        return f'layers.Dense({spec.units}, activation="{spec.activation}"{weights})'
+    if spec.kind == "conv2d":
+        return f'layers.Conv2D({spec.units}, {spec.size}, activation="{spec.activation}"{weights})'
+    if spec.kind == "maxpool":
+        return f"layers.MaxPooling2D({spec.size})"
+    if spec.kind == "dropout":
+        return f"layers.Dropout({spec.rate})"
+    return "layers.BatchNormalization()" if spec.kind == "batchnorm" else "layers.Flatten()"
+
+
+def _keras_optimizer(config: TrainConfig) -> str:
+    rate = str(config.learning_rate)
+    if config.schedule == "time_decay":
+        rate = f"keras.optimizers.schedules.InverseTimeDecay({config.learning_rate}, 1, {config.decay})"
+    extra = ""
+    if config.optimizer in ("sgd", "rmsprop") and config.momentum:
+        extra += f", momentum={config.momentum}"
+    if config.optimizer == "sgd" and config.nesterov:
+        extra += ", nesterov=True"
+    return f"keras.optimizers.{_KERAS_OPTIMIZERS[config.optimizer]}({rate}{extra})"
+
+
+def _keras_callbacks(config: TrainConfig) -> str:
+    if config.schedule == "step":
+        return (
+            "def drop(epoch, lr):\n"
+            f"    return {config.learning_rate} * {config.factor} ** (epoch // {config.patience})\n\n"
+            "callbacks = [LiveCharts(), keras.callbacks.LearningRateScheduler(drop)]\n"
+        )
+    if config.schedule == "plateau":
+        return (
+            "callbacks = [LiveCharts(), keras.callbacks.ReduceLROnPlateau(\n"
+            f'    monitor="{config.monitor}", factor={config.factor}, patience={config.patience})]\n'
+        )
+    return "callbacks = [LiveCharts()]\n"
+
+
+def keras_code(config: TrainConfig, input_shape: tuple[int, ...], problem: str) -> str:
+    """A runnable Keras script (data loading aside) for `config`."""
+    metric = '"mae"' if problem == REGRESSION else '"accuracy"'
+    layers = "\n".join(f"    {_keras_layer(spec, config)}," for spec in config.layers)
+    return f'''import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape={input_shape}),
+{layers}
+])
+model.compile(optimizer={_keras_optimizer(config)},
+              loss="{config.loss}", metrics=[{metric}])
+model.summary()
+
+
+class LiveCharts(keras.callbacks.Callback):
+    """What the lab does: one point per epoch on the loss and metric charts."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        print(epoch + 1, logs["loss"], logs.get("val_loss"))
+
+
+{_keras_callbacks(config)}history = model.fit(x_train, y_train, epochs={config.epochs},
+                    batch_size={config.batch_size}, validation_data=(x_val, y_val),
+                    shuffle=True, callbacks=callbacks)
+'''
+
+
+def _tfjs_layer(spec: LayerSpec, config: TrainConfig, first: str) -> str:
+    init = ""
+    if spec.kind in ("dense", "conv2d") and config.initializer != "glorot_uniform":
+        init = f", kernelInitializer: '{_TFJS_INITIALIZERS[config.initializer]}'"
+    if spec.kind in ("dense", "conv2d") and (config.l1 or config.l2):
+        init += f", kernelRegularizer: tf.regularizers.l1l2({{l1: {config.l1}, l2: {config.l2}}})"
+    if spec.kind == "dense":
+        return f"tf.layers.dense({{{first}units: {spec.units}, activation: '{spec.activation}'{init}}})"
+    if spec.kind == "conv2d":
+        return (
+            f"tf.layers.conv2d({{{first}filters: {spec.units}, kernelSize: {spec.size}, "
+            f"activation: '{spec.activation}'{init}}})"
+        )
+    if spec.kind == "maxpool":
+        return f"tf.layers.maxPooling2d({{{first}poolSize: {spec.size}}})"
+    if spec.kind == "dropout":
+        return f"tf.layers.dropout({{{first}rate: {spec.rate}}})"
+    if spec.kind == "batchnorm":
+        return f"tf.layers.batchNormalization({{{first.rstrip(', ')}}})"
+    return f"tf.layers.flatten({{{first.rstrip(', ')}}})"
+
+
+def _tfjs_optimizer(config: TrainConfig) -> str:
+    rate = config.learning_rate
+    if config.optimizer == "sgd" and config.momentum:
+        return f"tf.train.momentum({rate}, {config.momentum}, {str(config.nesterov).lower()})"
+    if config.optimizer == "rmsprop":
+        return f"tf.train.rmsprop({rate}, 0.9, {config.momentum})"
+    return f"tf.train.{config.optimizer}({rate})"
+
+
+def tfjs_code(config: TrainConfig, input_shape: tuple[int, ...], problem: str) -> str:
+    """The TF.js version with tfjs-vis `fitCallbacks`, as in the course's MNIST example."""
+    metric = "mae" if problem == REGRESSION else "acc"
+    shape = f"inputShape: [{', '.join(str(d) for d in input_shape)}], "
+    lines = [
+        f"model.add({_tfjs_layer(spec, config, shape if i == 0 else '')});"
+        for i, spec in enumerate(config.layers)
+    ]
+    layers = "\n".join(lines)
+    return f"""const model = tf.sequential();
+{layers}
+model.compile({{
+  optimizer: {_tfjs_optimizer(config)},
+  loss: {_TFJS_LOSSES[config.loss]},
+  metrics: ['{"mse" if problem == REGRESSION else "accuracy"}'],
+}});
+model.summary();
+
+const container = {{name: 'Model Training', tab: 'Model', styles: {{height: '1000px'}}}};
+const fitCallbacks = tfvis.show.fitCallbacks(
+    container, ['loss', 'val_loss', '{metric}', 'val_{metric}']);
+
+await model.fit(xTrain, yTrain, {{
+  epochs: {config.epochs},
+  batchSize: {config.batch_size},
+  validationData: [xVal, yVal],
+  shuffle: true,
+  callbacks: {{
+    ...fitCallbacks,
+    onEpochEnd: async (epoch, logs) => {{
+      fitCallbacks.onEpochEnd(epoch, logs);
+      console.log('Epoch', epoch + 1, 'loss', logs.loss);
+    }},
+  }},
+}});
+"""

@@ -1,0 +1,71 @@
+"""One training run, the same for the page, the command line and the benchmark."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+
+from models.training.build import build_model, schedule_callbacks, targets
+from models.training.callbacks import LiveRecorder, Sink
+from models.training.config import TrainConfig
+from models.training.data import Dataset
+from models.training.validate import check_config
+
+
+@dataclass
+class TrainResult:
+    """The trained model, its per-epoch history and why training ended."""
+
+    model: keras.Model
+    history: dict[str, list[float]]
+    reason: str
+    epochs_done: int
+
+    def final(self) -> dict[str, float]:
+        """The last value of every logged series (loss, val_loss, accuracy, …, lr)."""
+        return {key: values[-1] for key, values in self.history.items() if values}
+
+
+def prepare(config: TrainConfig, data: Dataset) -> keras.Model:
+    """Check `config` against `data` (BadInput if refused) and build the compiled model."""
+    check_config(config, data)
+    keras.utils.set_random_seed(0)
+    return build_model(config, data)
+
+
+def fit(
+    model: keras.Model,
+    config: TrainConfig,
+    data: Dataset,
+    sink: Sink,
+    stop: threading.Event | None = None,
+    extra_callbacks: list[keras.callbacks.Callback] = (),
+) -> TrainResult:
+    """`model.fit` with the live recorder first, then the schedule's callbacks."""
+    recorder = LiveRecorder(sink, stop, per_batch=config.per_batch)
+    model.fit(
+        data.x_train,
+        targets(config.loss, data.y_train),
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        validation_data=(data.x_val, targets(config.loss, data.y_val)),
+        shuffle=True,
+        verbose=0,
+        callbacks=[recorder, *schedule_callbacks(config), *extra_callbacks],
+    )
+    return TrainResult(model, recorder.history, recorder.reason, recorder.epochs_done)
+
+
+def train(
+    config: TrainConfig, data: Dataset, sink: Sink, stop: threading.Event | None = None
+) -> TrainResult:
+    """Refuse bad parameters, build, and train with records going to `sink`."""
+    return fit(prepare(config, data), config, data, sink, stop)
+
+
+def predict(model: keras.Model, inputs: np.ndarray) -> np.ndarray:
+    """The model's outputs for a few typed-in rows (a direct call: no predict() overhead)."""
+    return keras.ops.convert_to_numpy(model(np.asarray(inputs, dtype="float32"), training=False))
