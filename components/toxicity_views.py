@@ -67,7 +67,12 @@ def label_name(label: str) -> str:
 
 
 def get_tokenizer() -> Tokenizer | None:
-    """The USE tokenizer over the real vocabulary, or None after an error message."""
+    """The USE tokenizer over the real vocabulary, or None after an error message.
+
+    Not through `model_cache.use_vocab()`: `datasets.load_use_vocab` applies float() to
+    every score, and the real vocab.json has null scores (":", "://" …). `load_tokenizer`
+    reads them as the JS does (null counts as 0) and keeps one tokenizer per process.
+    """
     try:
         with st.spinner(t("toxicity.loading_vocab")):
             return load_tokenizer()
