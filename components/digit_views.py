@@ -35,8 +35,19 @@ def enlarge(image: np.ndarray, side: int) -> np.ndarray:
     return np.clip(cv2.resize(image, size, interpolation=cv2.INTER_NEAREST), 0.0, 1.0)
 
 
+def _clear_canvas() -> None:
+    """A new `initial_drawing` makes the canvas reload it empty and send the empty drawing."""
+    st.session_state["digit_clears"] = st.session_state.get("digit_clears", 0) + 1
+    st.session_state["digit_cleared"] = True
+
+
 def drawing(stroke_width: int) -> np.ndarray | None:
-    """The canvas (white ink on black) as RGBA pixels; None before the first stroke."""
+    """The canvas (white ink on black) as RGBA pixels; None before the first stroke.
+
+    Besides the toolbar's undo/redo/reset (shown on hover), a Clear button is always
+    visible, for touch screens and whiteboards. In the run the button starts, the old
+    drawing is still the widget's value, so it is ignored until the empty one arrives.
+    """
     result = st_canvas(
         stroke_width=stroke_width,
         stroke_color="#FFFFFF",
@@ -44,10 +55,14 @@ def drawing(stroke_width: int) -> np.ndarray | None:
         width=CANVAS_SIDE,
         height=CANVAS_SIDE,
         drawing_mode="freedraw",
+        initial_drawing={"objects": [], "clears": st.session_state.get("digit_clears", 0)},
         update_streamlit=True,
         return_image_data=True,
         key="digit_canvas",
     )
+    st.button(t("digit.clear"), key="digit_clear", icon="🗑️", on_click=_clear_canvas)
+    if st.session_state.pop("digit_cleared", False):
+        return None
     return result.image_data
 
 
