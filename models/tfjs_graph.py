@@ -49,6 +49,7 @@ loads in TF.js with `model.executeAsync({Placeholder_1: ..., Placeholder: ...})`
 from __future__ import annotations
 
 import base64
+import copy
 import itertools
 import json
 import re
@@ -406,16 +407,20 @@ def _prune(folder: Path, graph: graph_pb2.GraphDef, inputs: list[str], outputs: 
 class GraphModel:
     """A TF.js graph model running in TensorFlow: `model(x)` → {output name: array}.
 
+    `inputs` / `outputs` are `TensorInfo`s named as the module docstring says;
+    `parameter_count` counts the floating-point weight values (integer constants such as
+    reshape targets are not parameters); `metadata` keeps format, generatedBy, convertedBy.
     Calls run one concrete function, which TensorFlow runs safely from several threads at
-    once; no lock is needed and none is taken.
+    once: no lock is needed and none is taken.
     """
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         model = _read_json(self.folder)
         graph = _parse_graph(self.folder, model["modelTopology"])
-        self._manifest = model.get("weightsManifest", [])
-        weights = read_weights(self.folder, self._manifest)
+        manifest = model.get("weightsManifest", [])
+        weights = read_weights(self.folder, manifest)
+        self._summary = _manifest_summary(self.folder, manifest)
         self.metadata = {
             k: model[k] for k in ("format", "generatedBy", "convertedBy") if k in model
         }
@@ -467,8 +472,17 @@ class GraphModel:
             raise BadInput(
                 f"input {info.name!r} is missing", code="tfjs_missing_input", name=info.name
             )
-        value = feeds[info.name]
-        array = np.asarray(value, dtype=object if info.dtype == "string" else info.dtype)
+        try:
+            array = np.asarray(
+                feeds[info.name], dtype=object if info.dtype == "string" else info.dtype
+            )
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise BadInput(
+                f"input {info.name!r} cannot be read as {info.dtype}: {exc}",
+                code="tfjs_input_dtype",
+                name=info.name,
+                dtype=info.dtype,
+            ) from exc
         shape_ok = len(array.shape) == len(info.shape) and all(
             d is None or d == a for d, a in zip(info.shape, array.shape, strict=True)
         )
@@ -484,7 +498,21 @@ class GraphModel:
         return tf.convert_to_tensor(array, dtype=info.dtype)
 
     def __call__(self, *args: np.ndarray, **named: np.ndarray) -> dict[str, np.ndarray]:
-        results = self._fn(*self._feeds(args, named))
+        """Run the graph; positional arguments in input order, or by name (or signature key).
+
+        Values the graph itself rejects (an id past the end of an embedding table, say)
+        come back as BadInput with TensorFlow's first line, never as a TensorFlow error.
+        """
+        feeds = self._feeds(args, named)
+        try:
+            results = self._fn(*feeds)
+        except tf.errors.OpError as exc:
+            detail = exc.message.splitlines()[0][:300] if exc.message else type(exc).__name__
+            raise BadInput(
+                f"the model could not run on this input: {detail}",
+                code="tfjs_run_failed",
+                detail=detail,
+            ) from exc
         return {info.name: t.numpy() for info, t in zip(self.outputs, results, strict=True)}
 
     def op_histogram(self) -> dict[str, int]:
@@ -492,28 +520,33 @@ class GraphModel:
         return dict(self._ops.most_common())
 
     def manifest_summary(self) -> dict:
-        """Shards with their sizes, and each weight's shape, dtype and storage."""
-        shards = [
-            {"path": p, "bytes": (self.folder / p).stat().st_size}
-            for group in self._manifest
-            for p in group["paths"]
-        ]
-        weights = [
-            {
-                "name": w["name"],
-                "shape": list(w.get("shape", [])),
-                "dtype": w["dtype"],
-                "stored_as": (w.get("quantization") or {}).get("dtype", w["dtype"]),
-            }
-            for group in self._manifest
-            for w in group["weights"]
-        ]
-        return {
-            "shards": shards,
-            "total_bytes": sum(s["bytes"] for s in shards),
-            "weights": weights,
-            "stored_as": dict(Counter(w["stored_as"] for w in weights).most_common()),
+        """Shards with their sizes, and each weight's shape, dtype and storage (as loaded)."""
+        return copy.deepcopy(self._summary)
+
+
+def _manifest_summary(folder: Path, manifest: list[dict]) -> dict:
+    """What the Model formats page shows of a weightsManifest; shard sizes read once."""
+    shards = [
+        {"path": path, "bytes": (folder / path).stat().st_size}
+        for group in manifest
+        for path in group["paths"]
+    ]
+    weights = [
+        {
+            "name": w["name"],
+            "shape": list(w.get("shape", [])),
+            "dtype": w["dtype"],
+            "stored_as": (w.get("quantization") or {}).get("dtype", w["dtype"]),
         }
+        for group in manifest
+        for w in group["weights"]
+    ]
+    return {
+        "shards": shards,
+        "total_bytes": sum(s["bytes"] for s in shards),
+        "weights": weights,
+        "stored_as": dict(Counter(w["stored_as"] for w in weights).most_common()),
+    }
 
 
 def load_graph_model(folder: Path) -> GraphModel:

@@ -95,10 +95,10 @@ def test_op_histogram_and_manifest_summary(shared) -> None:
     assert model.metadata["format"] == "graph-model"
 
 
-def test_concurrent_calls_match_serial_calls() -> None:
-    model = load_model(LIGHTNING)
+def test_concurrent_calls_match_serial_calls(shared) -> None:
+    # A fresh load, so that the very first calls race each other too.
+    model = load_graph_model(shared / "models" / LIGHTNING)
     inputs = [RNG.integers(0, 256, (1, 192, 192, 3), dtype=np.int32) for _ in range(6)]
-    serial = [model(x)["Identity"] for x in inputs]
     results: list = [None] * len(inputs)
     errors: list = []
 
@@ -115,6 +115,7 @@ def test_concurrent_calls_match_serial_calls() -> None:
     for thread in threads:
         thread.join()
     assert not errors
+    serial = [model(x)["Identity"] for x in inputs]
     for got, expected in zip(results, serial, strict=True):
         np.testing.assert_allclose(got, expected, atol=1e-6)
     assert not np.allclose(serial[0], serial[1])  # the inputs really differ
@@ -132,6 +133,9 @@ def test_bad_call_arguments_are_bad_input() -> None:
     with pytest.raises(BadInput) as caught:
         model()
     assert caught.value.code == "tfjs_missing_input"
+    with pytest.raises(BadInput) as caught:
+        model(np.full((1, 192, 192, 3), "pixel"))
+    assert caught.value.code == "tfjs_input_dtype"
     # the signature's tensor name is accepted as well as the short name
     out = model(**{"input:0": np.zeros((1, 192, 192, 3), np.int32)})
     assert out["Identity"].shape == (1, 1, 17, 3)
@@ -395,6 +399,18 @@ def test_named_inputs_and_dict_outputs_round_trip(tmp_path) -> None:
         np.testing.assert_allclose(positional[name], expected[name], atol=1e-6)
         np.testing.assert_allclose(named[name], expected[name], atol=1e-6)
     assert positional["toxicity/concat_2"].shape == (2, 2)
+
+
+def test_values_the_graph_rejects_are_bad_input(tmp_path) -> None:
+    save_graph_model(_toxicity_like(), tmp_path)
+    model = load_graph_model(tmp_path)
+    too_big = np.array([3, 40_000], np.int32)  # the embedding table has 40 rows
+    with pytest.raises(BadInput) as caught:
+        model(np.array([[0, 0], [0, 1]], np.int32), too_big)
+    assert caught.value.code == "tfjs_run_failed"
+    assert caught.value.params["detail"]
+    ok = model(np.array([[0, 0]], np.int32), np.array([3], np.int32))  # still usable
+    assert ok["toxicity/concat_2"].shape == (1, 2)
 
 
 def test_tuple_outputs_keep_the_graphs_names(tmp_path) -> None:
