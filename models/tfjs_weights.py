@@ -77,7 +77,22 @@ def _element_count(entry: dict) -> int:
 
 def _check_entry(entry: dict) -> None:
     """Reject entries TF.js would reject, before any bytes are read."""
-    name = entry.get("name", "?")
+    if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+        raise ModelFormatError(
+            f"weightsManifest has an entry that is no named weight: {entry!r:.80}",
+            code="tfjs_bad_manifest",
+            file="model.json",
+        )
+    name = entry["name"]
+    shape = entry.get("shape", [])
+    if not isinstance(shape, list) or not all(
+        isinstance(d, int) and not isinstance(d, bool) and 0 <= d < 2**31 for d in shape
+    ):
+        raise ModelFormatError(
+            f"weight {name} has a shape that is no list of sizes: {shape!r}",
+            code="tfjs_bad_manifest",
+            file="model.json",
+        )
     dtype = entry.get("dtype")
     stored = _stored_dtype(entry) if isinstance(entry.get("quantization"), dict) else dtype
     known = dtype in _ITEM_BYTES or dtype == "string"
@@ -174,6 +189,8 @@ def read_weights(folder: Path, manifest: list[dict]) -> dict[str, np.ndarray]:
     weights: dict[str, np.ndarray] = {}
     try:
         groups = [(list(g["paths"]), list(g["weights"])) for g in manifest]
+        if not all(isinstance(path, str) for paths, _ in groups for path in paths):
+            raise TypeError("shard paths must be strings")
     except (KeyError, TypeError) as exc:
         raise ModelFormatError(
             f"weightsManifest is malformed: {exc!r}", code="tfjs_bad_manifest", file="model.json"

@@ -183,6 +183,9 @@ def test_truncated_string_weight(tmp_path) -> None:
     [
         ([{"paths": ["../escape.bin"], "weights": []}], "tfjs_bad_shard_path"),
         ([{"weights": []}], "tfjs_bad_manifest"),
+        ([{"paths": [3], "weights": []}], "tfjs_bad_manifest"),
+        ([{"paths": ["a.bin"], "weights": ["x"]}], "tfjs_bad_manifest"),
+        ("not a list", "tfjs_bad_manifest"),
         (
             [{"paths": ["a.bin"], "weights": [{"name": "x", "shape": [1], "dtype": "int8"}]}],
             "tfjs_bad_dtype",
@@ -210,6 +213,15 @@ def test_malformed_manifests(tmp_path, manifest, code) -> None:
     with pytest.raises(ModelFormatError) as caught:
         read_weights(tmp_path, manifest)
     assert caught.value.code == code
+
+
+@pytest.mark.parametrize("shape", [[-1], [2, "3"], "4", [True]])
+def test_shapes_must_be_sizes(tmp_path, shape) -> None:
+    (tmp_path / "a.bin").write_bytes(b"\0" * 16)
+    entry = {"name": "x", "shape": shape, "dtype": "float32"}
+    with pytest.raises(ModelFormatError) as caught:
+        read_weights(tmp_path, [{"paths": ["a.bin"], "weights": [entry]}])
+    assert caught.value.code == "tfjs_bad_manifest"
 
 
 def test_huge_shape_is_caught_before_reading(tmp_path) -> None:
