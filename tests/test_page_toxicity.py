@@ -84,6 +84,14 @@ def test_model_out_of_reach_says_how_and_tokenizer_still_works(offline, lang, wo
     assert at.session_state["toxicity_threshold"] == 0.9
 
 
+def test_vocabulary_out_of_reach_is_a_message_not_a_crash(offline, monkeypatch) -> None:
+    monkeypatch.setenv("PLAYGROUND_DATA_DIR", str(offline / "no-data"))
+    at = open_page(PAGE, "en")
+    assert not at.exception, [e.value for e in at.exception]
+    assert "use-vocab" in _texts(at.error)
+    assert at.button(key="toxicity_batch_run").disabled
+
+
 def test_try_again_picks_up_a_model_added_to_the_mirror(offline, standin_dir, monkeypatch) -> None:
     at = open_page(PAGE, "en")
     assert "cannot be reached" in _texts(at.warning)

@@ -19,6 +19,7 @@ from models.cli import main
 from models.errors import BadInput, ModelFormatError
 from models.toxicity import (
     LABELS,
+    MAX_EFFECT_WORDS,
     SENTENCES_PER_CALL,
     classify,
     predict,
@@ -141,6 +142,13 @@ def test_word_effects_point_at_the_trigger_word(model, tokenizer) -> None:
     assert not effects.truncated
     with pytest.raises(BadInput):
         word_effects(model, tokenizer, "idiot")
+
+
+def test_word_effects_of_a_long_text_try_the_first_words(model, tokenizer) -> None:
+    words = [f"w{i}" for i in range(MAX_EFFECT_WORDS + 10)]
+    effects = word_effects(model, tokenizer, " ".join(words))
+    assert effects.truncated and effects.words == words[:MAX_EFFECT_WORDS]
+    assert all(len(values) == MAX_EFFECT_WORDS for values in effects.effects.values())
 
 
 def _cli(*args: str, mirror: Path) -> subprocess.CompletedProcess:
