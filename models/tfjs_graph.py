@@ -550,8 +550,9 @@ def _manifest_summary(folder: Path, manifest: list[dict]) -> dict:
 
 
 def load_graph_model(folder: Path) -> GraphModel:
-    """Open the TF.js graph model in `folder` (model.json + shards) as a callable."""
-    return GraphModel(Path(folder))
+    """Open the TF.js graph model in `folder` (model.json + shards; or the model.json path)."""
+    folder = Path(folder)
+    return GraphModel(folder.parent if folder.is_file() else folder)
 
 
 # --- writing ---------------------------------------------------------------------------

@@ -328,7 +328,7 @@ def test_keras_round_trip(tmp_path, keras_model, quantize, atol, size_ratio) -> 
     for node in written["modelTopology"]["node"]:
         if node["op"] == "Const":  # values live in the shards, as the converter writes them
             assert "tensorContent" not in node["attr"]["value"]["tensor"]
-    model = load_graph_model(tmp_path / "k")
+    model = load_graph_model(path)  # the model.json path works as well as its folder
     assert model.inputs[0].name == "pixels" and model.inputs[0].shape == (None, 8, 8, 1)
     assert model.outputs[0].shape == (None, 3)
     assert model.parameter_count == keras_model.count_params()
