@@ -211,10 +211,9 @@ def operation_code(
         py, js = normalize_slice(arg), slice_tfjs(parse_slice(arg), array.shape)
     else:
         py, js = _unary_code(op, arg, dtype_name(array))
-    as_int = dtype_name(array) == "bool" and (op in _JS_REDUCE or op in ("argmax", "argmin"))
-    py_cast = "t = tf.cast(t, tf.int32)  # TensorFlow sums and compares numbers, not bools\n"
-    py = f"{py_cast if as_int else ''}result = {py}\nprint(result)"
-    return py, f"const result = {js};\nresult.print();"
+    if dtype_name(array) == "bool" and (op in _JS_REDUCE or op in ("argmax", "argmin")):
+        py = py.replace("(t", "(tf.cast(t, tf.int32)", 1)  # TensorFlow sums numbers, not bools
+    return f"result = {py}\nprint(result)", f"const result = {js};\nresult.print();"
 
 
 def _unary_code(op: str, arg: str, dtype: str) -> tuple[str, str]:
@@ -260,11 +259,11 @@ def _binary_code(op: str, array: np.ndarray, other: np.ndarray | None) -> tuple[
     b_values = other.astype(DTYPES[common]) if common != "string" else other
     py_b, js_b = creation_code(Recipe("b", dtype=common), b_values)
     py_b, js_b = py_b.replace("t = ", "b = ", 1), js_b.replace("const t = ", "const b = ", 1)
-    py_cast = f"t = tf.cast(t, tf.{common})\n" if dtype_name(array) != common else ""
+    py_t = f"tf.cast(t, tf.{common})" if dtype_name(array) != common else "t"
     py_fn = "tf.matmul" if op == "matmul" else _PY_BINARY[op]
     js_fn = "tf.matMul" if op == "matmul" else f"tf.{op}"
     return (
-        f"{py_b}\n{py_cast}result = {py_fn}(t, b)\nprint(result)",
+        f"{py_b}\nresult = {py_fn}({py_t}, b)\nprint(result)",
         f"{js_b}\nconst result = {js_fn}(t, b);\nresult.print();",
     )
 

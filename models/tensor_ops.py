@@ -142,7 +142,21 @@ def default_arg(op: str, array: np.ndarray) -> str:
 
 
 def apply(op: str, arg: str, array: np.ndarray) -> OpResult:
-    """`op` with its argument text applied to `array`, by TensorFlow."""
+    """`op` with its argument text applied to `array`, by TensorFlow.
+
+    The checks below answer what we know TensorFlow refuses; anything else it refuses at run
+    time still reaches the student as a sentence (with TensorFlow's own first line).
+    """
+    try:
+        return _apply(op, arg, array)
+    except tf.errors.OpError as error:
+        detail = (error.message or str(error)).splitlines()[0][:200]
+        raise BadInput(
+            f"TensorFlow refused {op}: {detail}", code="tensor_tf_refused", op=op, detail=detail
+        ) from None
+
+
+def _apply(op: str, arg: str, array: np.ndarray) -> OpResult:
     if op not in OPERATIONS:
         raise BadInput(f"Unknown operation '{op}'.", code="tensor_unknown_op", op=op)
     _check_dtype_allowed(op, dtype_name(array))
@@ -366,11 +380,19 @@ def _along_axis(op: str, array: np.ndarray, arg: str) -> OpResult:
     if op == "softmax":
         if dtype_name(array) != "float32":
             tensor, notes = tf.cast(tensor, tf.float32), ["to_float"]
-        return OpResult(to_numpy(tf.nn.softmax(tensor, axis=axis)), axis=axis, notes=notes)
+        return OpResult(to_numpy(_softmax(tensor, axis)), axis=axis, notes=notes)
     if dtype_name(array) == "bool":
         tensor = tf.cast(tensor, tf.int32)
     fn = tf.argmax if op == "argmax" else tf.argmin
     return OpResult(to_numpy(fn(tensor, axis=axis, output_type=tf.int32)), axis=axis)
+
+
+def _softmax(tensor: tf.Tensor, axis: int) -> tf.Tensor:
+    """tf.nn.softmax, which takes ranks 1–5; rank 6 uses its formula exp(x − max) / Σ exp."""
+    if tensor.shape.rank <= 5:
+        return tf.nn.softmax(tensor, axis=axis)
+    exp = tf.exp(tensor - tf.reduce_max(tensor, axis=axis, keepdims=True))
+    return exp / tf.reduce_sum(exp, axis=axis, keepdims=True)
 
 
 @dataclass(frozen=True)

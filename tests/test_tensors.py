@@ -179,7 +179,7 @@ def test_makers_match_tensorflow() -> None:
     )
     assert 4.5 < normal.mean() < 5.5 and 1.7 < normal.std() < 2.3
     uniform = build(Recipe("uniform(0, 256, 7)", "4,8,8,3"))
-    assert uniform.dtype == np.int32 and 0 <= uniform.min() and uniform.max() < 256
+    assert uniform.dtype == np.int32 and uniform.min() >= 0 and uniform.max() < 256
     assert build(Recipe("uniform", "50")).dtype == np.float32
     assert build(Recipe("zeros", "2", "int32")).dtype == np.int32
 
