@@ -215,10 +215,16 @@ def predict(model: keras.Model, tensor: np.ndarray) -> Prediction:
     """
     x = tf.constant(check_input(tensor))
     activations: dict[str, np.ndarray] = {}
-    for layer in model.layers:
-        x = layer(x, training=False)
-        if isinstance(layer, keras.layers.Conv2D):
-            activations[layer.name] = np.asarray(x[0])
+    try:
+        for layer in model.layers:
+            x = layer(x, training=False)
+            if isinstance(layer, keras.layers.Conv2D):
+                activations[layer.name] = np.asarray(x[0])
+    except (ValueError, TypeError, tf.errors.InvalidArgumentError) as exc:
+        raise BadInput(
+            f"this model does not take a 28×28×1 image ({exc})",
+            code="digit_incompatible_model",
+        ) from exc
     probabilities = np.asarray(x[0], dtype=np.float32)
     if probabilities.shape != (10,):
         raise BadInput(

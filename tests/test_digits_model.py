@@ -116,6 +116,10 @@ def test_wrong_tensor_and_wrong_model_are_explained(trained) -> None:
     with pytest.raises(BadInput) as caught:
         digit_model.predict(three_classes, np.zeros((28, 28)))
     assert caught.value.code == "digit_not_mnist_model"
+    flat_input = keras.Sequential([keras.Input((784,)), keras.layers.Dense(10)])
+    with pytest.raises(BadInput) as caught:
+        digit_model.predict(flat_input, np.zeros((28, 28)))
+    assert caught.value.code == "digit_incompatible_model"
 
 
 def test_progress_is_reported_and_the_time_budget_stops_training() -> None:

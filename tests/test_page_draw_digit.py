@@ -64,6 +64,9 @@ def test_page_opens_with_an_empty_canvas_message(lang: str, empty: str) -> None:
     assert at.slider(key="digit_stroke").value == 20
     assert any("Python" in str(tab.label) for tab in at.tabs)
     assert not at.metric
+    at.button(key="digit_clear").click().run()
+    assert not at.exception and at.session_state["digit_clears"] == 1
+    assert empty in texts(at.info)
 
 
 def test_a_small_off_centre_drawing_is_classified_with_every_view(default_cnn, held_out) -> None:
