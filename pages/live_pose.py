@@ -1,8 +1,94 @@
-"""Placeholder until this page's issue lands."""
+"""Live pose: MoveNet on the webcam over WebRTC, on a camera snapshot, a photo or a video."""
 
 import streamlit as st
+from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
+from components import pose_stream as live
+from components import pose_views as views
+from components.code_panel import code_panel
 from components.i18n import t
+from models.images import FORMATS
+from models.pose import DEFAULT_THRESHOLD, input_size
+from models.pose_draw import DrawOptions
+from models.video import MAX_FRAMES, VIDEO_TYPES
 
-st.title(t("nav.live_pose"))
-st.info(t("common.coming_soon"))
+st.title(t("pose.title"))
+st.caption(t("pose.intro"))
+
+with st.container(border=True):
+    model_col, threshold_col = st.columns(2)
+    with model_col:
+        model_id = views.model_choice()
+    threshold = threshold_col.slider(
+        t("pose.threshold"),
+        0.0,
+        1.0,
+        DEFAULT_THRESHOLD,
+        0.05,
+        key="pose_threshold",
+        help=t("pose.threshold_help"),
+    )
+    mirror_col, skeleton_col, labels_col, smooth_col, angles_col = st.columns(5)
+    mirror = mirror_col.toggle(t("pose.mirror"), value=True, key="pose_mirror")
+    skeleton = skeleton_col.toggle(t("pose.skeleton"), value=True, key="pose_skeleton")
+    labels = labels_col.toggle(t("pose.labels"), value=False, key="pose_labels")
+    smooth = smooth_col.toggle(
+        t("pose.smooth"), value=True, key="pose_smooth", help=t("pose.smooth_help")
+    )
+    show_angles = angles_col.toggle(t("pose.angles"), value=True, key="pose_angles")
+    st.caption(t("pose.legend"))
+
+model = views.load(model_id)
+settings = None
+if model is not None:
+    settings = live.Settings(
+        model,
+        model_id,
+        input_size(model_id),
+        DrawOptions(threshold, skeleton, labels),
+        mirror,
+        smooth,
+    )
+    live.processor().configure(settings)
+
+tab_live, tab_snapshot, tab_photo, tab_video = st.tabs(
+    [t("pose.tab.live"), t("pose.tab.snapshot"), t("pose.tab.photo"), t("pose.tab.video")]
+)
+with tab_live:
+    st.caption(t("pose.live.hint"))
+    if settings is not None:
+        processor = live.processor()
+        ctx = webrtc_streamer(
+            key="pose",
+            mode=WebRtcMode.SENDRECV,
+            rtc_configuration=live.rtc_configuration(),
+            media_stream_constraints=live.VIDEO_CONSTRAINTS,
+            video_frame_callback=processor.callback,
+            on_video_ended=processor.mark_ended,
+            async_processing=True,
+            translations=live.translations(),
+        )
+        st.subheader(t("pose.live.panel"))
+        live.live_panel(ctx, show_angles, threshold)
+
+with tab_snapshot:
+    st.caption(t("pose.snapshot.hint"))
+    shot = st.camera_input(t("pose.snapshot.label"), key="pose_camera")
+    if shot is not None and settings is not None:
+        views.picture(shot.getvalue(), "snapshot.jpg", settings, show_angles)
+
+with tab_photo:
+    photo = st.file_uploader(
+        t("pose.photo.label"), type=[f.lower() for f in FORMATS] + ["jpg"], key="pose_photo"
+    )
+    if photo is not None and settings is not None:
+        views.picture(photo.getvalue(), photo.name, settings.unmirrored(), show_angles)
+
+with tab_video:
+    clip = st.file_uploader(
+        t("pose.video.label", frames=MAX_FRAMES), type=list(VIDEO_TYPES), key="pose_video"
+    )
+    if clip is not None and settings is not None:
+        views.video(clip.getvalue(), clip.name, settings.unmirrored(), show_angles)
+
+code_panel(views.python_code(model_id, threshold), views.tfjs_code(model_id, threshold))

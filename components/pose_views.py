@@ -1,0 +1,281 @@
+"""Streamlit pieces of the pose page besides the live stream: model choice, results, code.
+
+A snapshot, a photo and a video go through the same `analyse` as the live callback
+(components/pose_stream.py), so what the student sees on a photo is what the stream does.
+Video results are kept in session_state (keypoints plus small JPEG previews, never the raw
+frames), so moving the frame slider or switching language does not analyse it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from components import model_cache
+from components.feedback import show_error
+from components.i18n import t
+from components.pose_stream import Settings, analyse, angle_table, keypoint_table
+from models.errors import PlaygroundError
+from models.images import decode_image
+from models.pose import (
+    KEYPOINT_NAMES,
+    POSE_MODELS,
+    Pose,
+    PoseSmoother,
+    export_document,
+    export_rows,
+    input_size,
+    joint_angles,
+)
+from models.video import frames, probe
+
+VIDEO_KEY = "pose_video_result"
+PREVIEW_SIDE = 480
+PREVIEW_QUALITY = 80
+
+
+def load(model_id: str):
+    """The chosen pose model through the shared cache, or None after a clear message."""
+    try:
+        return model_cache.model(model_id)
+    except PlaygroundError as error:
+        show_error(error)
+        return None
+
+
+def show_pose(drawn: np.ndarray, pose: Pose, settings: Settings, name: str, angles: bool) -> None:
+    """The drawn picture beside its keypoint table, angles and downloads."""
+    picture, numbers = st.columns([3, 2])
+    picture.image(drawn, caption=t("pose.result.caption", width=pose.width, height=pose.height))
+    with numbers:
+        st.dataframe(keypoint_table(pose, settings.draw.threshold), hide_index=True)
+        if angles:
+            st.dataframe(angle_table(joint_angles(pose, settings.draw.threshold)), hide_index=True)
+    downloads(name, settings.model_id, [(0, 0.0, pose)], key=f"pose_dl_{name}")
+
+
+def downloads(name: str, model_id: str, poses: list[tuple[int, float, Pose]], key: str) -> None:
+    """CSV and JSON of the keypoints, in frame pixels."""
+    stem = Path(name).stem or "pose"
+    csv_col, json_col = st.columns(2)
+    csv_col.download_button(
+        t("pose.result.csv"),
+        pd.DataFrame(export_rows(poses)).to_csv(index=False).encode(),
+        file_name=f"{stem}-keypoints.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+    )
+    json_col.download_button(
+        t("pose.result.json"),
+        json.dumps(export_document(name, model_id, poses), ensure_ascii=False, indent=1),
+        file_name=f"{stem}-keypoints.json",
+        mime="application/json",
+        key=f"{key}_json",
+    )
+
+
+def picture(data: bytes, name: str, settings: Settings, angles: bool) -> None:
+    """A photo or camera snapshot: decoded safely, analysed once, shown with its numbers."""
+    try:
+        pixels = decode_image(data)
+        drawn, pose = analyse(pixels, settings)
+    except PlaygroundError as error:
+        show_error(error)
+        return
+    show_pose(drawn, pose, settings, name, angles)
+
+
+@dataclass(frozen=True)
+class VideoResult:
+    """What one analysed video leaves in the session: previews and keypoints per frame."""
+
+    digest: str
+    name: str
+    model_id: str
+    previews: list[bytes]
+    poses: list[tuple[int, float, Pose]]
+
+
+def _preview(drawn: np.ndarray) -> bytes:
+    """A small JPEG of a drawn frame: 150 of them stay under a few megabytes."""
+    scale = PREVIEW_SIDE / max(drawn.shape[:2])
+    if scale < 1:
+        size = (round(drawn.shape[1] * scale), round(drawn.shape[0] * scale))
+        drawn = cv2.resize(drawn, size, interpolation=cv2.INTER_AREA)
+    ok, encoded = cv2.imencode(
+        ".jpg", cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, PREVIEW_QUALITY]
+    )
+    return encoded.tobytes() if ok else b""
+
+
+def analyse_video(data: bytes, name: str, settings: Settings) -> VideoResult | None:
+    """Every kept frame through the pipeline (smoothed as a stream), with a progress bar."""
+    try:
+        info = probe(data)
+    except PlaygroundError as error:
+        show_error(error)
+        return None
+    total = max(1, -(-info.frames // info.step))
+    bar = st.progress(0.0, text=t("pose.video.progress", done=0, total=total))
+    smoother = PoseSmoother() if settings.smooth else None
+    previews, poses = [], []
+    try:
+        for done, (index, seconds, pixels) in enumerate(frames(data), start=1):
+            drawn, pose = analyse(pixels, settings, smoother, seconds)
+            previews.append(_preview(drawn))
+            poses.append((index, seconds, pose))
+            text = t("pose.video.progress", done=done, total=max(total, done))
+            bar.progress(min(done / total, 1.0), text=text)
+    except PlaygroundError as error:
+        show_error(error)
+        if not poses:
+            return None
+    finally:
+        bar.empty()
+    digest = hashlib.sha256(data).hexdigest()
+    return VideoResult(digest, name, settings.model_id, previews, poses)
+
+
+def video(data: bytes, name: str, settings: Settings, angles: bool) -> None:
+    """Analyse on request (a video takes a while), then browse its frames and download."""
+    digest = hashlib.sha256(data).hexdigest()
+    result: VideoResult | None = st.session_state.get(VIDEO_KEY)
+    fresh = result is not None and result.digest == digest and result.model_id == settings.model_id
+    if st.button(t("pose.video.run"), key="pose_video_run", type="primary"):
+        result = analyse_video(data, name, settings)
+        if result is not None:
+            st.session_state[VIDEO_KEY] = result
+            fresh = True
+    if not fresh or result is None:
+        st.caption(t("pose.video.hint"))
+        return
+    st.success(t("pose.video.done", frames=len(result.poses)))
+    shown = 0
+    if len(result.poses) > 1:
+        shown = st.slider(t("pose.video.frame"), 0, len(result.poses) - 1, 0, key="pose_frame")
+    index, seconds, pose = result.poses[shown]
+    picture_col, numbers = st.columns([3, 2])
+    caption = t("pose.video.caption", frame=index, seconds=f"{seconds:.2f}")
+    picture_col.image(io.BytesIO(result.previews[shown]), caption=caption)
+    with numbers:
+        st.dataframe(keypoint_table(pose, settings.draw.threshold), hide_index=True)
+        if angles:
+            st.dataframe(angle_table(joint_angles(pose, settings.draw.threshold)), hide_index=True)
+    downloads(result.name, result.model_id, result.poses, key="pose_dl_video")
+
+
+def model_choice() -> str:
+    """The model select box; Lightning by default, Thunder loaded only when chosen.
+
+    The labels are translated now and looked up later: Streamlit may format the options
+    outside this run, where the session's language is not known.
+    """
+    labels = {model_id: t(f"pose.model.{model_id}") for model_id in POSE_MODELS}
+    return st.selectbox(
+        t("pose.model"),
+        POSE_MODELS,
+        format_func=labels.__getitem__,
+        key="pose_model",
+        help=t("pose.model_help"),
+    )
+
+
+_PY_LOAD = {
+    "tfjs-graph": """import tensorflow as tf
+import tensorflow_hub as hub
+
+movenet = hub.load("https://tfhub.dev/google/movenet/singlepose/{variant}/4")
+infer = movenet.signatures["serving_default"]
+
+
+def run(square):  # int32 [1, {size}, {size}, 3]
+    return infer(tf.cast(square, tf.int32))["output_0"].numpy()[0, 0]
+""",
+    "tflite": """import numpy as np
+import tensorflow as tf
+from ai_edge_litert.interpreter import Interpreter
+
+interpreter = Interpreter(model_path="movenet_single_pose_lightning_ptq.tflite")
+interpreter.allocate_tensors()
+inp, out = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
+
+
+def run(square):  # uint8 [1, {size}, {size}, 3]
+    interpreter.set_tensor(inp["index"], tf.cast(square, tf.uint8).numpy())
+    interpreter.invoke()
+    return interpreter.get_tensor(out["index"])[0, 0]
+""",
+}
+
+_PY_FRAME = """
+
+NAMES = {names}
+
+
+def pose(frame, threshold={threshold}):  # frame: uint8 RGB [H, W, 3]
+    h, w = frame.shape[:2]
+    # Pad to a square (no stretching), then resize: what the model was trained on.
+    square = tf.image.resize_with_pad(frame[None], {size}, {size})
+    y, x, score = run(square).T  # normalised to the padded square
+    side = max(h, w)
+    x = x * side - (side - w) / 2  # back to frame pixels
+    y = y * side - (side - h) / 2
+    return [(n, float(a), float(b), float(s))
+            for n, a, b, s in zip(NAMES, x, y, score) if s >= threshold]
+"""
+
+_TFJS = """import * as tf from '@tensorflow/tfjs';
+
+const model = await tf.loadGraphModel(
+  'https://tfhub.dev/google/tfjs-model/movenet/singlepose/{variant}/4', {{fromTFHub: true}});
+const video = document.querySelector('video');  // the webcam, 1–2 m away
+const SIZE = {size};
+
+// Pad to a square, then resize: the person is not stretched.
+function resizeWithPad(image, size) {{
+  const [h, w] = image.shape.slice(0, 2);
+  const side = Math.max(h, w);
+  const top = Math.floor((side - h) / 2), left = Math.floor((side - w) / 2);
+  const square = tf.pad(image, [[top, side - h - top], [left, side - w - left], [0, 0]]);
+  return tf.image.resizeBilinear(square, [size, size]);
+}}
+
+async function loop() {{
+  // tf.tidy disposes every intermediate tensor; without it memory grows every frame.
+  const output = tf.tidy(() => {{
+    const frame = tf.browser.fromPixels(video);                    // int32 [H, W, 3]
+    const input = resizeWithPad(frame, SIZE).toInt().expandDims(0); // int32 [1, S, S, 3]
+    return model.predict(input);                                    // [1, 1, 17, 3]
+  }});
+  const keypoints = await output.array();  // (y, x, score), normalised to the square
+  output.dispose();
+  draw(keypoints[0][0].filter(([y, x, score]) => score >= {threshold}));
+  requestAnimationFrame(loop);
+}}
+loop();
+"""
+
+
+def python_code(model_id: str, threshold: float) -> str:
+    """What the page does for `model_id`, as a student would write it with TF Hub / LiteRT."""
+    kind = "tflite" if model_id.endswith("tflite") else "tfjs-graph"
+    size = input_size(model_id)
+    variant = "thunder" if "thunder" in model_id else "lightning"
+    load_part = _PY_LOAD[kind].format(variant=variant, size=size)
+    frame_part = _PY_FRAME.format(names=list(KEYPOINT_NAMES), threshold=threshold, size=size)
+    return load_part + frame_part
+
+
+def tfjs_code(model_id: str, threshold: float) -> str:
+    """The course's TF.js webcam loop for the chosen variant (TF.js has no int8 MoveNet)."""
+    variant = "thunder" if "thunder" in model_id else "lightning"
+    size = 256 if variant == "thunder" else 192
+    return _TFJS.format(variant=variant, size=size, threshold=threshold)

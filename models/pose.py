@@ -1,0 +1,345 @@
+"""MoveNet single-person pose: letterboxing, running the model, keypoints in frame pixels.
+
+The three pose models (Lightning and Thunder TF.js graph models, Lightning int8 TFLite) all
+take one square image [1, S, S, 3] and return [1, 1, 17, 3] = (y, x, score) normalised to
+that square. A webcam frame is 4:3 or 16:9 and a phone photo is portrait, so a frame is
+*letterboxed*: scaled so its longer side is S, centred, and padded with black — what
+`tf.image.resize_with_pad` does in the course's TF.js loop. Stretching instead would squash
+the person and move every keypoint. `Letterbox.to_frame` maps the model's answer back.
+
+Also here: joint angles (elbows, shoulders, hips, knees) and a One-Euro filter that smooths
+keypoints across frames as TF.js's pose-detection MoveNet does.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from models.errors import BadInput
+from models.registry import MODELS
+
+KEYPOINT_NAMES = (
+    "nose",
+    "left_eye",
+    "right_eye",
+    "left_ear",
+    "right_ear",
+    "left_shoulder",
+    "right_shoulder",
+    "left_elbow",
+    "right_elbow",
+    "left_wrist",
+    "right_wrist",
+    "left_hip",
+    "right_hip",
+    "left_knee",
+    "right_knee",
+    "left_ankle",
+    "right_ankle",
+)
+INDEX = {name: i for i, name in enumerate(KEYPOINT_NAMES)}
+
+# The skeleton MoveNet's TF.js demo draws, each bone tagged with its side of the body.
+EDGES: tuple[tuple[int, int, str], ...] = tuple(
+    (INDEX[a], INDEX[b], side)
+    for a, b, side in (
+        ("nose", "left_eye", "left"),
+        ("nose", "right_eye", "right"),
+        ("left_eye", "left_ear", "left"),
+        ("right_eye", "right_ear", "right"),
+        ("left_shoulder", "right_shoulder", "center"),
+        ("left_shoulder", "left_elbow", "left"),
+        ("left_elbow", "left_wrist", "left"),
+        ("right_shoulder", "right_elbow", "right"),
+        ("right_elbow", "right_wrist", "right"),
+        ("left_shoulder", "left_hip", "left"),
+        ("right_shoulder", "right_hip", "right"),
+        ("left_hip", "right_hip", "center"),
+        ("left_hip", "left_knee", "left"),
+        ("left_knee", "left_ankle", "left"),
+        ("right_hip", "right_knee", "right"),
+        ("right_knee", "right_ankle", "right"),
+    )
+)
+SIDES = tuple("center" if name == "nose" else name.split("_")[0] for name in KEYPOINT_NAMES)
+
+# Each angle is measured at its middle joint, between the bones to its two neighbours.
+ANGLES: dict[str, tuple[int, int, int]] = {
+    f"{side}_{joint}": (INDEX[f"{side}_{a}"], INDEX[f"{side}_{joint}"], INDEX[f"{side}_{b}"])
+    for side in ("left", "right")
+    for joint, a, b in (
+        ("elbow", "shoulder", "wrist"),
+        ("shoulder", "elbow", "hip"),
+        ("hip", "shoulder", "knee"),
+        ("knee", "hip", "ankle"),
+    )
+}
+
+POSE_MODELS = (
+    "movenet-singlepose-lightning",
+    "movenet-singlepose-thunder",
+    "movenet-singlepose-lightning-int8-tflite",
+)
+DEFAULT_MODEL = "movenet-singlepose-lightning"
+DEFAULT_THRESHOLD = 0.3  # the TF.js MoveNet demo's minimum keypoint score
+MAX_FRAME_SIDE = 4096  # larger frames are refused before any pixel is resized
+
+
+def check_pose_model(model_id: str) -> str:
+    """`model_id` if it is one of the pose models, else a BadInput naming them."""
+    if model_id not in POSE_MODELS:
+        known = ", ".join(POSE_MODELS)
+        raise BadInput(
+            f"'{model_id}' is not a pose model. Pose models: {known}.",
+            code="pose_unknown_model",
+            model=model_id,
+            known=known,
+        )
+    return model_id
+
+
+def input_size(model_id: str) -> int:
+    """The side S of the model's square input (192 for Lightning, 256 for Thunder)."""
+    return int(MODELS[check_pose_model(model_id)].extra["input_size"])
+
+
+@dataclass(frozen=True)
+class Letterbox:
+    """How a frame of `width` × `height` sits in the model's `size` × `size` input.
+
+    The frame is scaled to `new_width` × `new_height` (its longer side becomes `size`) and
+    placed at (`left`, `top`); the rest is black padding.
+    """
+
+    width: int
+    height: int
+    size: int
+    new_width: int
+    new_height: int
+    left: int
+    top: int
+
+    @classmethod
+    def fit(cls, width: int, height: int, size: int) -> Letterbox:
+        scale = size / max(width, height)
+        new_width = max(1, min(size, round(width * scale)))
+        new_height = max(1, min(size, round(height * scale)))
+        return cls(
+            width,
+            height,
+            size,
+            new_width,
+            new_height,
+            (size - new_width) // 2,
+            (size - new_height) // 2,
+        )
+
+    def to_frame(self, yx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Normalised (y, x) in the square → (x, y) in frame pixels."""
+        x = (yx[:, 1] * self.size - self.left) * (self.width / self.new_width)
+        y = (yx[:, 0] * self.size - self.top) * (self.height / self.new_height)
+        return x, y
+
+    def to_square(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Frame pixels → normalised (y, x) in the square (the inverse of `to_frame`)."""
+        sx = (np.asarray(x) * (self.new_width / self.width) + self.left) / self.size
+        sy = (np.asarray(y) * (self.new_height / self.height) + self.top) / self.size
+        return np.stack([sy, sx], axis=-1)
+
+
+def check_frame(frame: np.ndarray) -> np.ndarray:
+    """`frame` if it is uint8 [H, W, 3] of a sane size, else a BadInput saying what it is."""
+    if frame.ndim != 3 or frame.shape[2] != 3 or frame.dtype != np.uint8:
+        raise BadInput(
+            f"A frame must be uint8 [H, W, 3], not {frame.dtype} {list(frame.shape)}.",
+            code="pose_bad_frame",
+            shape=str(list(frame.shape)),
+        )
+    height, width = frame.shape[:2]
+    if min(height, width) < 1 or max(height, width) > MAX_FRAME_SIDE:
+        raise BadInput(
+            f"A frame of {width}×{height} pixels is outside 1…{MAX_FRAME_SIDE} pixels a side.",
+            code="pose_frame_size",
+            width=width,
+            height=height,
+            limit=MAX_FRAME_SIDE,
+        )
+    return frame
+
+
+def letterbox(frame: np.ndarray, size: int) -> tuple[np.ndarray, Letterbox]:
+    """`frame` (uint8 [H, W, 3]) scaled without stretching and centred on a black square."""
+    height, width = check_frame(frame).shape[:2]
+    box = Letterbox.fit(width, height, size)
+    shrinking = box.new_width < width
+    resized = cv2.resize(
+        frame,
+        (box.new_width, box.new_height),
+        interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR,
+    )
+    square = cv2.copyMakeBorder(
+        resized,
+        box.top,
+        size - box.new_height - box.top,
+        box.left,
+        size - box.new_width - box.left,
+        cv2.BORDER_CONSTANT,
+        value=(0, 0, 0),
+    )
+    return square, box
+
+
+def run_model(model, square: np.ndarray) -> np.ndarray:
+    """The model's raw [17, 3] (y, x, score) for one uint8 square image [S, S, 3].
+
+    The graph models want int32 pixels and the int8 TFLite model uint8 pixels; both take
+    0–255 values, so only the dtype differs. The keypoints are the first output.
+    """
+    dtype = model.inputs[0].dtype
+    batch = square[None].astype(dtype, copy=dtype != "uint8")
+    outputs = model(batch)
+    return np.asarray(next(iter(outputs.values())), np.float32).reshape(17, 3)
+
+
+@dataclass
+class Pose:
+    """17 keypoints of one person in frame pixels: columns x, y, score (COCO order)."""
+
+    keypoints: np.ndarray  # float32 [17, 3]
+    width: int
+    height: int
+    inference_ms: float = 0.0
+
+    def records(self) -> list[dict]:
+        """[{"name", "x", "y", "score"}, …] in COCO order, rounded for people to read."""
+        return [
+            {
+                "name": name,
+                "x": round(float(x), 1),
+                "y": round(float(y), 1),
+                "score": round(float(score), 4),
+            }
+            for name, (x, y, score) in zip(KEYPOINT_NAMES, self.keypoints, strict=True)
+        ]
+
+    def mirrored(self) -> Pose:
+        """The same pose seen in a mirror: x flipped, each keypoint keeps its body side."""
+        keypoints = self.keypoints.copy()
+        keypoints[:, 0] = self.width - keypoints[:, 0]
+        return Pose(keypoints, self.width, self.height, self.inference_ms)
+
+
+def estimate(model, frame: np.ndarray, size: int) -> Pose:
+    """The pose in `frame` (uint8 RGB [H, W, 3]) by a MoveNet with an S = `size` input."""
+    square, box = letterbox(frame, size)
+    start = time.perf_counter()
+    raw = run_model(model, square)
+    elapsed_ms = (time.perf_counter() - start) * 1000
+    x, y = box.to_frame(raw[:, :2])
+    keypoints = np.stack([x, y, raw[:, 2]], axis=1).astype(np.float32)
+    return Pose(keypoints, box.width, box.height, elapsed_ms)
+
+
+def joint_angles(pose: Pose, threshold: float) -> dict[str, float | None]:
+    """Angle in degrees at each joint of ANGLES; None when any of its three points is unsure."""
+    points, scores = pose.keypoints[:, :2], pose.keypoints[:, 2]
+    angles: dict[str, float | None] = {}
+    for name, (a, vertex, b) in ANGLES.items():
+        if min(scores[a], scores[vertex], scores[b]) < threshold:
+            angles[name] = None
+            continue
+        u, v = points[a] - points[vertex], points[b] - points[vertex]
+        norms = float(np.linalg.norm(u) * np.linalg.norm(v))
+        if norms == 0.0:
+            angles[name] = None
+            continue
+        cosine = float(np.clip(np.dot(u, v) / norms, -1.0, 1.0))
+        angles[name] = round(math.degrees(math.acos(cosine)), 1)
+    return angles
+
+
+class OneEuroFilter:
+    """The One-Euro filter (Casiez et al. 2012) on an array of values, e.g. keypoints [17, 2].
+
+    A low-pass filter whose cut-off rises with speed: still keypoints stop jittering, fast
+    moves are followed without lag. TF.js MoveNet's defaults (min cut-off 2.5 Hz, beta 300,
+    derivative cut-off 2.5 Hz) are meant for coordinates normalised to the frame, so
+    `PoseSmoother` filters x / max(W, H) and y / max(W, H).
+    """
+
+    def __init__(self, min_cutoff: float = 2.5, beta: float = 300.0, d_cutoff: float = 2.5):
+        self.min_cutoff, self.beta, self.d_cutoff = min_cutoff, beta, d_cutoff
+        self._value: np.ndarray | None = None
+        self._speed: np.ndarray | None = None
+        self._time = 0.0
+
+    @staticmethod
+    def _alpha(cutoff: np.ndarray | float, dt: float) -> np.ndarray | float:
+        tau = 1.0 / (2 * math.pi * cutoff)
+        return 1.0 / (1.0 + tau / dt)
+
+    def reset(self) -> None:
+        self._value = None
+
+    def __call__(self, value: np.ndarray, timestamp: float) -> np.ndarray:
+        """The filtered `value` at `timestamp` (seconds, increasing)."""
+        if self._value is None or self._value.shape != value.shape or timestamp <= self._time:
+            self._value, self._speed, self._time = value.copy(), np.zeros_like(value), timestamp
+            return value.copy()
+        dt = timestamp - self._time
+        speed = (value - self._value) / dt
+        self._speed += self._alpha(self.d_cutoff, dt) * (speed - self._speed)
+        cutoff = self.min_cutoff + self.beta * np.abs(self._speed)
+        self._value += self._alpha(cutoff, dt) * (value - self._value)
+        self._time = timestamp
+        return self._value.copy()
+
+
+class PoseSmoother:
+    """One-Euro smoothing of a stream of poses (one per frame of the same camera)."""
+
+    def __init__(self) -> None:
+        self._filter = OneEuroFilter()
+
+    def reset(self) -> None:
+        self._filter.reset()
+
+    def __call__(self, pose: Pose, timestamp: float) -> Pose:
+        scale = float(max(pose.width, pose.height))
+        smoothed = self._filter(pose.keypoints[:, :2] / scale, timestamp) * scale
+        keypoints = pose.keypoints.copy()
+        keypoints[:, :2] = smoothed
+        return Pose(keypoints, pose.width, pose.height, pose.inference_ms)
+
+
+def export_rows(poses: list[tuple[int, float, Pose]]) -> list[dict]:
+    """One CSV row per keypoint per frame: frame, time_s, name, x, y, score."""
+    return [
+        {"frame": index, "time_s": round(seconds, 3), **record}
+        for index, seconds, pose in poses
+        for record in pose.records()
+    ]
+
+
+def export_document(name: str, model_id: str, poses: list[tuple[int, float, Pose]]) -> dict:
+    """The JSON download: the file, the model, and each frame's size and 17 keypoints."""
+    return {
+        "file": name,
+        "model": model_id,
+        "keypoint_names": list(KEYPOINT_NAMES),
+        "frames": [
+            {
+                "frame": index,
+                "time_s": round(seconds, 3),
+                "width": pose.width,
+                "height": pose.height,
+                "keypoints": pose.records(),
+            }
+            for index, seconds, pose in poses
+        ],
+    }

@@ -1,0 +1,124 @@
+"""Frames of an uploaded video, read with PyAV within caps on bytes, size and frame count.
+
+A class has 30 laptops on one shared CPU: a video is cut to `MAX_FRAMES` evenly spaced
+frames (a 10 s clip at 30 FPS keeps every second frame at the defaults), and frames wider
+than `MAX_SIDE` are scaled down, so one upload never holds the server for long or fills
+its memory. Only demuxing and decoding happen here; nothing in the file is executed.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import av
+import cv2
+import numpy as np
+
+from models.errors import BadInput
+
+MAX_BYTES = 25_000_000  # Streamlit's own upload cap (.streamlit/config.toml)
+MAX_FRAMES = 150
+MAX_SIDE = 640
+MAX_SOURCE_PIXELS = 3840 * 2160  # 4K: decoding anything larger costs too much per frame
+VIDEO_TYPES = ("mp4", "mov", "webm", "mkv", "avi", "m4v")
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What the container says: frames (estimated when unknown), rate and size."""
+
+    frames: int
+    fps: float
+    width: int
+    height: int
+
+    @property
+    def step(self) -> int:
+        """Keep every `step`-th frame so that at most MAX_FRAMES are analysed."""
+        return max(1, -(-self.frames // MAX_FRAMES))
+
+
+def _not_video(detail: str) -> BadInput:
+    return BadInput(
+        f"This file is not a video PyAV can read ({detail}). Upload an MP4, MOV or WebM clip.",
+        code="pose_not_video",
+        formats=", ".join(VIDEO_TYPES),
+    )
+
+
+def _open(data: bytes) -> av.container.InputContainer:
+    if not data:
+        raise _not_video("empty file")
+    if len(data) > MAX_BYTES:
+        raise BadInput(
+            f"The video is {len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB.",
+            code="pose_video_too_large",
+            size_mb=f"{len(data) / 1e6:.1f}",
+            limit_mb=f"{MAX_BYTES / 1e6:.0f}",
+        )
+    try:
+        container = av.open(io.BytesIO(data), mode="r")
+    except (av.error.FFmpegError, ValueError, OSError) as exc:
+        raise _not_video(str(exc)) from exc
+    if not container.streams.video:
+        container.close()
+        raise _not_video("no video stream")
+    return container
+
+
+def probe(data: bytes) -> VideoInfo:
+    """Frame count, rate and size of the video in `data`, or a BadInput saying what is wrong."""
+    container = _open(data)
+    try:
+        return _info(container.streams.video[0])
+    finally:
+        container.close()
+
+
+def _info(stream: av.video.stream.VideoStream) -> VideoInfo:
+    width, height = stream.codec_context.width, stream.codec_context.height
+    if width * height > MAX_SOURCE_PIXELS:
+        raise BadInput(
+            f"The video is {width}×{height}; the limit is 3840×2160 (4K).",
+            code="pose_video_resolution",
+            width=width,
+            height=height,
+        )
+    fps = float(stream.average_rate or 30)
+    frames = stream.frames
+    if not frames and stream.duration and stream.time_base:
+        frames = round(float(stream.duration * stream.time_base) * fps)
+    return VideoInfo(max(int(frames or 0), 1), fps, width, height)
+
+
+def _shrunk(pixels: np.ndarray) -> np.ndarray:
+    height, width = pixels.shape[:2]
+    scale = MAX_SIDE / max(height, width)
+    if scale >= 1:
+        return pixels
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
+
+
+def frames(data: bytes) -> Iterator[tuple[int, float, np.ndarray]]:
+    """(frame index, time in seconds, uint8 RGB pixels) of at most MAX_FRAMES frames."""
+    container = _open(data)
+    try:
+        stream = container.streams.video[0]
+        info = _info(stream)
+        stream.thread_type = "AUTO"
+        kept = 0
+        for index, frame in enumerate(container.decode(stream)):
+            if index % info.step:
+                continue
+            seconds = float(frame.time) if frame.time is not None else index / info.fps
+            yield index, seconds, _shrunk(frame.to_ndarray(format="rgb24"))
+            kept += 1
+            if kept >= MAX_FRAMES:
+                break
+    except av.error.FFmpegError as exc:
+        raise _not_video(str(exc)) from exc
+    finally:
+        container.close()
