@@ -59,7 +59,8 @@ def _keras_layer(spec: LayerSpec, config: TrainConfig) -> str:
 def _keras_optimizer(config: TrainConfig) -> str:
     rate = str(config.learning_rate)
     if config.schedule == "time_decay":
-        rate = f"keras.optimizers.schedules.InverseTimeDecay({config.learning_rate}, 1, {config.decay})"
+        schedule = "keras.optimizers.schedules.InverseTimeDecay"
+        rate = f"{schedule}({config.learning_rate}, 1, {config.decay})"
     extra = ""
     if config.optimizer in ("sgd", "rmsprop") and config.momentum:
         extra += f", momentum={config.momentum}"
@@ -72,13 +73,15 @@ def _keras_callbacks(config: TrainConfig) -> str:
     if config.schedule == "step":
         return (
             "def drop(epoch, lr):\n"
-            f"    return {config.learning_rate} * {config.factor} ** (epoch // {config.patience})\n\n"
+            f"    return {config.learning_rate} * {config.factor} "
+            f"** (epoch // {config.patience})\n\n"
             "callbacks = [LiveCharts(), keras.callbacks.LearningRateScheduler(drop)]\n"
         )
     if config.schedule == "plateau":
         return (
             "callbacks = [LiveCharts(), keras.callbacks.ReduceLROnPlateau(\n"
-            f'    monitor="{config.monitor}", factor={config.factor}, patience={config.patience})]\n'
+            f'    monitor="{config.monitor}", factor={config.factor}, '
+            f"patience={config.patience})]\n"
         )
     return "callbacks = [LiveCharts()]\n"
 
@@ -119,7 +122,10 @@ def _tfjs_layer(spec: LayerSpec, config: TrainConfig, first: str) -> str:
     if spec.kind in ("dense", "conv2d") and (config.l1 or config.l2):
         init += f", kernelRegularizer: tf.regularizers.l1l2({{l1: {config.l1}, l2: {config.l2}}})"
     if spec.kind == "dense":
-        return f"tf.layers.dense({{{first}units: {spec.units}, activation: '{spec.activation}'{init}}})"
+        return (
+            f"tf.layers.dense({{{first}units: {spec.units}, "
+            f"activation: '{spec.activation}'{init}}})"
+        )
     if spec.kind == "conv2d":
         return (
             f"tf.layers.conv2d({{{first}filters: {spec.units}, kernelSize: {spec.size}, "

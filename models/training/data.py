@@ -16,7 +16,14 @@ from models import datasets
 from models.errors import BadInput
 
 REGRESSION, BINARY, MULTICLASS = "regression", "binary", "multiclass"
-DATASETS = ("linear", "iris", "mnist", "regression", "circles", "blobs")
+PROBLEMS = {
+    "linear": REGRESSION,
+    "iris": MULTICLASS,
+    "mnist": MULTICLASS,
+    "regression": REGRESSION,
+    "circles": BINARY,
+    "blobs": MULTICLASS,
+}
 SEED = 1
 
 

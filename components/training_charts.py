@@ -1,0 +1,167 @@
+"""Plotly figures of the Training lab, built once and updated in place while training runs.
+
+`LiveFigures` keeps one figure per chart and only swaps its traces' x/y arrays, so a redraw
+costs one serialisation, not a rebuild: the benchmark (`python -m bench training`) measures
+what that costs next to a plain `model.fit`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from models.training.boundary import Boundary
+
+COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2")
+HEIGHT = 300
+
+
+def _empty_figure(title: str, x_title: str, y_title: str, log_y: bool = False) -> go.Figure:
+    figure = go.Figure()
+    figure.update_layout(
+        title=title,
+        height=HEIGHT,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        legend={"orientation": "h", "y": -0.25},
+        uirevision="keep",  # keep the student's zoom across redraws
+    )
+    if log_y:
+        figure.update_yaxes(type="log")
+    return figure
+
+
+class LiveFigures:
+    """Loss, metric and learning-rate charts fed from the live records of one run.
+
+    `charts` maps a chart id to its (title, y title, series keys); `labels` names each key.
+    """
+
+    def __init__(
+        self,
+        charts: dict[str, tuple[str, str, tuple[str, ...]]],
+        x_title: str,
+        labels: dict[str, str],
+    ) -> None:
+        self.series: dict[str, tuple[list[float], list[float]]] = {}
+        self.figures: dict[str, go.Figure] = {}
+        self._traces: dict[str, tuple[go.Figure, int]] = {}
+        for chart, (title, y_title, keys) in charts.items():
+            figure = _empty_figure(title, x_title, y_title)
+            for index, key in enumerate(keys):
+                dash = "dot" if key.startswith("val_") else "solid"
+                figure.add_scatter(
+                    x=[],
+                    y=[],
+                    mode="lines+markers",
+                    name=labels.get(key, key),
+                    line={"color": COLORS[index % len(COLORS)], "dash": dash},
+                    marker={"size": 4},
+                )
+                self._traces[key] = (figure, index)
+                self.series[key] = ([], [])
+            self.figures[chart] = figure
+
+    def add(self, x: float, values: dict[str, float]) -> None:
+        """Append one point to every series the record has (others are left as they are)."""
+        for key, (xs, ys) in self.series.items():
+            if key in values:
+                xs.append(x)
+                ys.append(values[key])
+
+    def refresh(self) -> dict[str, go.Figure]:
+        """Copy the series into the figures' traces (in place) and return the figures."""
+        for key, (figure, index) in self._traces.items():
+            xs, ys = self.series[key]
+            figure.data[index].x = xs
+            figure.data[index].y = ys
+        return self.figures
+
+
+def compare_figure(
+    runs: list[tuple[str, list[float]]], title: str, y_title: str, x_title: str
+) -> go.Figure:
+    """One curve per earlier run of the same series (e.g. val_loss of SGD vs Adam)."""
+    figure = _empty_figure(title, x_title, y_title)
+    for index, (name, values) in enumerate(runs):
+        figure.add_scatter(
+            x=list(range(1, len(values) + 1)),
+            y=values,
+            mode="lines",
+            name=name,
+            line={"color": COLORS[index % len(COLORS)]},
+        )
+    return figure
+
+
+def boundary_figure(
+    plane: Boundary,
+    x: np.ndarray,
+    classes: np.ndarray,
+    class_names: tuple[str, ...],
+    binary: bool,
+    title: str,
+) -> go.Figure:
+    """The model's regions (or P(class 1) for binary) with the validation points on top."""
+    figure = _empty_figure(title, "x1", "x2")
+    figure.add_heatmap(
+        x=plane.xs,
+        y=plane.ys,
+        z=plane.z,
+        opacity=0.45,
+        showscale=binary,
+        colorscale="RdBu" if binary else "Viridis",
+        zmin=0,
+        zmax=1 if binary else len(class_names) - 1,
+        hoverinfo="skip",
+    )
+    for index, name in enumerate(class_names):
+        chosen = classes == index
+        figure.add_scatter(
+            x=x[chosen, 0],
+            y=x[chosen, 1],
+            mode="markers",
+            name=name,
+            marker={
+                "size": 5,
+                "color": COLORS[index % len(COLORS)],
+                "line": {"width": 0.5, "color": "white"},
+            },
+        )
+    figure.update_layout(height=420)
+    return figure
+
+
+def update_boundary(figure: go.Figure, plane: Boundary) -> None:
+    """New predictions on the same grid: only the heatmap's z changes."""
+    figure.data[0].z = plane.z
+
+
+def confusion_figure(
+    confusion: np.ndarray, class_names: tuple[str, ...], title: str, x_title: str, y_title: str
+) -> go.Figure:
+    """Rows are the true classes, columns the predicted ones, counts written in the cells."""
+    names = list(class_names)
+    figure = go.Figure(
+        go.Heatmap(
+            z=confusion,
+            x=names,
+            y=names,
+            colorscale="Blues",
+            text=confusion,
+            texttemplate="%{text}",
+            showscale=False,
+        )
+    )
+    figure.update_layout(
+        title=title,
+        height=140 + 32 * len(names),
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        yaxis_autorange="reversed",
+    )
+    figure.update_xaxes(type="category")
+    figure.update_yaxes(type="category")
+    return figure
