@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from models.runtime import TensorInfo
@@ -27,4 +30,50 @@ def describe(model: Any) -> dict:
         "inputs": [i.as_dict() for i in inputs],
         "outputs": [o.as_dict() for o in outputs],
         "parameters": parameters,
+    }
+
+
+def layer_table(model: Any) -> list[dict]:
+    """A Keras model's `summary()` as rows: layer name, class, output shape, parameters."""
+    rows = []
+    for layer in model.layers:
+        try:
+            shape = str(tuple(layer.output.shape))
+        except (AttributeError, ValueError):
+            shape = "?"
+        rows.append(
+            {
+                "layer": layer.name,
+                "type": type(layer).__name__,
+                "output_shape": shape,
+                "parameters": int(layer.count_params()) if layer.built else 0,
+            }
+        )
+    return rows
+
+
+def manifest_summary(folder: Path) -> dict | None:
+    """The weightsManifest of the TF.js model.json in `folder`: shards with sizes, weights
+    with shape, dtype and how each is stored (quantization). None without a model.json."""
+    path = Path(folder) / "model.json"
+    if not path.is_file():
+        return None
+    manifest = json.loads(path.read_text(encoding="utf-8")).get("weightsManifest", [])
+    files = [Path(folder) / p for group in manifest for p in group.get("paths", [])]
+    shards = [{"path": f.name, "bytes": f.stat().st_size if f.is_file() else 0} for f in files]
+    weights = [
+        {
+            "name": w.get("name"),
+            "shape": list(w.get("shape", [])),
+            "dtype": w.get("dtype"),
+            "stored_as": (w.get("quantization") or {}).get("dtype", w.get("dtype")),
+        }
+        for group in manifest
+        for w in group.get("weights", [])
+    ]
+    return {
+        "shards": shards,
+        "total_bytes": sum(s["bytes"] for s in shards),
+        "weights": weights,
+        "stored_as": dict(Counter(w["stored_as"] for w in weights).most_common()),
     }

@@ -147,7 +147,10 @@ def save_layers_model(
     shard_bytes: int = DEFAULT_SHARD_BYTES,
     quantize: str | None = None,
 ) -> Path:
-    """Write `model` as a TF.js layers model (model.json + shards ≤ `shard_bytes`); return model.json."""
+    """Write `model` as a TF.js layers model (model.json + shards ≤ `shard_bytes`).
+
+    Returns the path of model.json. `quantize` ("float16", "uint8", "uint16") stores float
+    weights smaller, as `tensorflowjs_converter --quantize_*` does."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     topology = {

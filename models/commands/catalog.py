@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 from models.describe import describe
 from models.loading import is_loaded, load_model
@@ -20,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p = subparsers.add_parser(
         "info", parents=[common], help="format, inputs, outputs, parameters and source of a model"
     )
-    p.add_argument("model", help="a registered model id")
+    p.add_argument("model", help="a registered model id, or a model file or folder")
     p.set_defaults(func=run_info)
     p = subparsers.add_parser(
         "download", parents=[common], help="fill the download cache for an offline classroom"
@@ -53,7 +54,26 @@ def run_list(args: argparse.Namespace) -> Iterator[dict]:
         }
 
 
+def _info_path(path: Path) -> dict:
+    """`info` for a model file or folder on disk (any format the playground opens)."""
+    from models.model_files import open_path
+
+    opened = open_path(path)
+    return {
+        "id": None,
+        "title": path.name,
+        "format": opened.format,
+        "source": str(path),
+        "loaded_from": str(path),
+        "license": None,
+        **describe(opened.model),
+    }
+
+
 def run_info(args: argparse.Namespace) -> Iterator[dict]:
+    if args.model not in MODELS and Path(args.model).exists():
+        yield _info_path(Path(args.model))
+        return
     spec = model_spec(args.model)
     model = load_model(spec.id)
     yield {

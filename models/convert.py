@@ -1,0 +1,274 @@
+"""Keras → TF.js layers, TF.js graph and TFLite (float32, dynamic range, float16, int8), compared.
+
+The course's point: the same trained model can ship in several formats, and post-training
+quantization makes it up to 4× smaller for a small loss. `convert` writes one variant;
+`compare` writes them all and measures, on held-out data, what each costs and what it
+changes: size on disk, load time, latency of one prediction, and accuracy (or agreement
+with the original model's predictions).
+
+TFLite variants are converted with a fixed batch of 1 (what phones and microcontrollers
+run); the int8 variant is fully integer, inputs and outputs included, calibrated on a
+representative sample of the training data.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+
+from models.errors import BadInput
+
+TFJS_TARGETS = ("tfjs-layers", "tfjs-graph")
+TFLITE_TARGETS = ("tflite", "tflite-dynamic", "tflite-float16", "tflite-int8")
+TARGETS = (*TFJS_TARGETS, *TFLITE_TARGETS)
+REPRESENTATIVE_SAMPLES = 100
+
+
+def _float_inputs(model: keras.Model) -> None:
+    if len(model.inputs) != 1:
+        raise BadInput(
+            f"conversion supports models with one input; this one has {len(model.inputs)}",
+            code="formats_one_input",
+            count=len(model.inputs),
+        )
+
+
+def _representative(model: keras.Model, data: np.ndarray | None) -> Callable:
+    """The calibration generator int8 needs: up to 100 single samples of real inputs."""
+    if data is None or len(data) == 0:
+        raise BadInput(
+            "int8 quantization needs representative input data (a slice of the training set)",
+            code="formats_needs_representative",
+        )
+    dtype = model.inputs[0].dtype
+    samples = np.asarray(data)[:REPRESENTATIVE_SAMPLES]
+
+    def generate():
+        for sample in samples:
+            yield [np.asarray(sample[None], dtype=dtype)]
+
+    return generate
+
+
+def tflite_bytes(
+    model: keras.Model, target: str = "tflite", representative: np.ndarray | None = None
+) -> bytes:
+    """The TFLite flatbuffer of `model` for one of TFLITE_TARGETS (batch fixed to 1)."""
+    _float_inputs(model)
+    tensor = model.inputs[0]
+    spec = tf.TensorSpec([1, *tensor.shape[1:]], tensor.dtype)
+    function = tf.function(lambda x: model(x, training=False), input_signature=[spec])
+    # Frozen first: left as variables they would become READ_VARIABLE ops int8 cannot calibrate.
+    frozen = convert_variables_to_constants_v2(function.get_concrete_function())
+    converter = tf.lite.TFLiteConverter.from_concrete_functions([frozen])
+    if target != "tflite":
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    if target == "tflite-float16":
+        converter.target_spec.supported_types = [tf.float16]
+    elif target == "tflite-int8":
+        converter.representative_dataset = _representative(model, representative)
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        converter.inference_input_type = tf.int8
+        converter.inference_output_type = tf.int8
+    return converter.convert()
+
+
+def convert(
+    model: keras.Model,
+    target: str,
+    out: Path,
+    *,
+    representative: np.ndarray | None = None,
+) -> Path:
+    """Write `model` as `target` into the folder `out`; return model.json or model.tflite."""
+    if target not in TARGETS:
+        raise BadInput(
+            f"unknown target {target!r}; choose one of {', '.join(TARGETS)}",
+            code="formats_unknown_target",
+            target=str(target),
+            targets=", ".join(TARGETS),
+        )
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    if target == "tfjs-layers":
+        from models.tfjs_layers import save_layers_model
+
+        return save_layers_model(model, out)
+    if target == "tfjs-graph":
+        from models.tfjs_graph import save_graph_model
+
+        return save_graph_model(model, out)
+    path = out / "model.tflite"
+    path.write_bytes(tflite_bytes(model, target, representative))
+    return path
+
+
+def folder_bytes(path: Path) -> int:
+    """Bytes on disk of a model file, or of every file in a model folder."""
+    path = Path(path)
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def open_converted(target: str, path: Path):
+    """A callable x → first output for what `convert` wrote (batch-1 loop for TFLite)."""
+    if target == "keras":
+        model = keras.saving.load_model(path, safe_mode=True)
+        return lambda x: np.asarray(model(x, training=False))
+    if target == "tfjs-layers":
+        from models.tfjs_layers import load_layers_model
+
+        model = load_layers_model(path.parent)
+        return lambda x: np.asarray(model(x, training=False))
+    if target == "tfjs-graph":
+        from models.tfjs_graph import load_graph_model
+
+        graph = load_graph_model(path.parent)
+        return lambda x: next(iter(graph(x).values()))
+    from models.tflite import TFLiteModel
+
+    lite = TFLiteModel(path)
+    name_in, name_out = lite.inputs[0].name, lite.outputs[0].name
+
+    def run(x: np.ndarray) -> np.ndarray:
+        rows = [lite(lite.quantize(name_in, row[None]))[name_out] for row in x]
+        return lite.dequantize(name_out, np.concatenate(rows))
+
+    return run
+
+
+@dataclass(frozen=True)
+class VariantReport:
+    """One row of the comparison table."""
+
+    target: str
+    bytes: int
+    load_ms: float
+    latency_ms: float
+    accuracy: float | None
+    agreement: float | None
+    max_abs_diff: float
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _latency_ms(run: Callable, x: np.ndarray, repeats: int = 20) -> float:
+    """Median time of one single-sample prediction (first call excluded: it traces)."""
+    sample = x[:1]
+    run(sample)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run(sample)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def _scores(outputs: np.ndarray, reference: np.ndarray, labels: np.ndarray | None) -> tuple:
+    """(accuracy, agreement of argmax with the original) for class scores, else (None, None)."""
+    if outputs.ndim != 2 or outputs.shape[1] < 2:
+        return None, None
+    predicted = outputs.argmax(axis=1)
+    agreement = float(np.mean(predicted == reference.argmax(axis=1)))
+    if labels is None:
+        return None, agreement
+    truth = np.asarray(labels)
+    truth = truth.argmax(axis=1) if truth.ndim == 2 else truth.reshape(-1)
+    return float(np.mean(predicted == truth)), agreement
+
+
+def measure(
+    target: str,
+    path: Path,
+    x: np.ndarray,
+    labels: np.ndarray | None,
+    reference: np.ndarray,
+) -> VariantReport:
+    """Size, load time, latency and agreement of one written variant on held-out `x`."""
+    start = time.perf_counter()
+    run = open_converted(target, path)
+    load_ms = (time.perf_counter() - start) * 1000
+    outputs = np.asarray(run(x), dtype=np.float32)
+    accuracy, agreement = _scores(outputs, reference, labels)
+    where = path if target in (*TFLITE_TARGETS, "keras") else path.parent
+    return VariantReport(
+        target=target,
+        bytes=folder_bytes(where),
+        load_ms=load_ms,
+        latency_ms=_latency_ms(run, x),
+        accuracy=accuracy,
+        agreement=agreement,
+        max_abs_diff=float(np.max(np.abs(outputs - reference))),
+    )
+
+
+def compare(
+    model: keras.Model,
+    x_val: np.ndarray,
+    y_val: np.ndarray | None = None,
+    *,
+    representative: np.ndarray | None = None,
+    targets: tuple[str, ...] = TARGETS,
+    out: Path | None = None,
+) -> list[VariantReport]:
+    """The original (.keras) and every target written under `out` and measured on `x_val`."""
+    _float_inputs(model)
+    x = np.asarray(x_val, dtype=model.inputs[0].dtype)
+    reference = np.asarray(model(x, training=False), dtype=np.float32)
+    with tempfile.TemporaryDirectory(prefix="formats-") as scratch:
+        root = Path(out or scratch)
+        original = root / "keras" / "model.keras"
+        original.parent.mkdir(parents=True, exist_ok=True)
+        model.save(original)
+        reports = [measure("keras", original, x, y_val, reference)]
+        for target in targets:
+            path = convert(model, target, root / target, representative=representative)
+            reports.append(measure(target, path, x, y_val, reference))
+    return reports
+
+
+def iris_demo_model(epochs: int = 60, seed: int = 0) -> dict:
+    """A small Iris classifier trained in about a second, stored as the Training lab does.
+
+    So the page is useful on its own: {"model", "x_train", "x_val", "y_val", "preset"}.
+    """
+    from models.datasets import IRIS_COLUMNS, load_iris
+
+    frame = load_iris()
+    features = frame[IRIS_COLUMNS[:4]].to_numpy(np.float32)
+    species = sorted(frame["species"].unique())
+    labels = frame["species"].map({name: i for i, name in enumerate(species)}).to_numpy()
+    order = np.random.default_rng(seed).permutation(len(frame))
+    train, val = order[:110], order[110:]
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential(
+        [
+            keras.Input((4,), name="features"),
+            keras.layers.Dense(16, activation="relu"),
+            keras.layers.Dense(len(species), activation="softmax"),
+        ],
+        name="iris_demo",
+    )
+    model.compile(
+        keras.optimizers.Adam(0.02), "sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
+    model.fit(features[train], labels[train], epochs=epochs, batch_size=16, verbose=0)
+    return {
+        "model": model,
+        "preset": "iris-demo",
+        "x_train": features[train],
+        "x_val": features[val],
+        "y_val": labels[val],
+        "history": {},
+    }
