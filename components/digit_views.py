@@ -19,6 +19,7 @@ from components.code_panel import code_panel
 from components.i18n import t
 from models.digit_model import Prediction, is_ready, newest_lab_run
 from models.digits import MAX_SIDE, PreparedDigit, centre_of_mass
+from models.images import MAX_BYTES
 
 CANVAS_SIDE = 280
 LOW_CONFIDENCE = 0.6
@@ -72,6 +73,7 @@ def uploaded_file() -> Any:
         t("digit.upload"),
         type=UPLOAD_TYPES,
         help=t("digit.upload_help", limit=MAX_SIDE),
+        max_upload_size=MAX_BYTES // 1_000_000,
         key="digit_upload",
     )
 

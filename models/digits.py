@@ -10,6 +10,7 @@ draw each one and the tests can check each one exactly.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import cv2
@@ -218,16 +219,23 @@ def prepare(image: np.ndarray) -> PreparedDigit:
 
 
 def decode_image(data: bytes, name: str = "image") -> np.ndarray:
-    """Pixels of an uploaded PNG/JPEG/BMP/GIF/WebP as a numpy array; a clear error otherwise.
+    """Pixels of an uploaded picture, alpha kept (L or RGBA), upright; a clear error otherwise.
 
-    Decompression bombs are refused by Pillow's own pixel limit and by MAX_SIDE.
+    Not models/images.decode_image: that one composites transparency on white, which would
+    erase white strokes on a transparent canvas. The same guards apply: a byte cap, only
+    the formats a browser shows (Pillow never reaches plugins such as EPS), and the size is
+    checked before any pixel is decoded.
     """
-    import io
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
-    from PIL import Image, UnidentifiedImageError
+    from models.images import FORMATS, MAX_BYTES
 
+    if len(data) > MAX_BYTES:
+        raise BadInput(
+            f"{name} is larger than {MAX_BYTES} bytes", code="digit_file_too_big", name=name
+        )
     try:
-        with Image.open(io.BytesIO(data)) as picture:
+        with Image.open(io.BytesIO(data), formats=FORMATS) as picture:
             if max(picture.size) > MAX_SIDE:
                 raise BadInput(
                     f"{name}: image sides must be at most {MAX_SIDE} pixels",
@@ -236,8 +244,11 @@ def decode_image(data: bytes, name: str = "image") -> np.ndarray:
                     height=picture.size[1],
                     limit=MAX_SIDE,
                 )
-            mode = "RGBA" if picture.mode in ("RGBA", "LA", "PA", "P") else "L"
-            return np.asarray(picture.convert(mode))
+            upright = ImageOps.exif_transpose(picture)
+            has_alpha = upright.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
+                upright.mode == "P" and "transparency" in upright.info
+            )
+            return np.asarray(upright.convert("RGBA" if has_alpha else "L"))
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
         raise BadInput(
             f"{name} is not an image Pillow can read ({exc})",

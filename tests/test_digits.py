@@ -168,6 +168,36 @@ def test_upload_decoding_keeps_alpha_and_refuses_garbage() -> None:
     assert caught.value.code == "digit_bad_image" and caught.value.params["name"] == "notes.txt"
 
 
+def test_white_strokes_on_a_transparent_canvas_survive_decoding() -> None:
+    strokes = np.zeros((280, 280, 4), np.uint8)
+    strokes[40:240, 130:150] = 255  # white, opaque '1' on a fully transparent background
+    buffer = io.BytesIO()
+    Image.fromarray(strokes).save(buffer, format="PNG")
+    prepared = digits.prepare(digits.decode_image(buffer.getvalue()))
+    assert prepared.status == OK and not prepared.inverted
+    assert prepared.box == Box(40, 130, 240, 150)
+
+
+@pytest.mark.parametrize("fmt", ["TIFF", "ICO"])
+def test_formats_a_browser_does_not_show_are_refused_unread(fmt: str) -> None:
+    buffer = io.BytesIO()
+    Image.fromarray(np.zeros((16, 16), np.uint8)).save(buffer, format=fmt)
+    with pytest.raises(BadInput) as caught:
+        digits.decode_image(buffer.getvalue(), f"digit.{fmt.lower()}")
+    assert caught.value.code == "digit_bad_image"
+
+
+def test_oversized_files_and_images_are_refused() -> None:
+    with pytest.raises(BadInput) as caught:
+        digits.decode_image(b"\x89PNG" + bytes(20_000_001), "huge.png")
+    assert caught.value.code == "digit_file_too_big"
+    buffer = io.BytesIO()
+    Image.new("L", (5000, 10)).save(buffer, format="PNG")
+    with pytest.raises(BadInput) as caught:
+        digits.decode_image(buffer.getvalue(), "wide.png")
+    assert caught.value.code == "digit_bad_size" and caught.value.params["width"] == 5000
+
+
 def _code_panel_python() -> str:
     """The Python code the page shows (read from source: the canvas widget needs a server)."""
     views = Path(__file__).resolve().parent.parent / "components" / "digit_views.py"

@@ -10,8 +10,7 @@ from pathlib import Path
 from models import digit_model
 from models.digits import decode_image, prepare
 from models.errors import BadInput
-
-MAX_BYTES = 20_000_000  # an image file larger than this is refused unread
+from models.images import MAX_BYTES
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
