@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from toxicity_standin import build_standin, expected_probability
 
+from components.toxicity_views import python_code
 from models import loading
 from models.cli import main
 from models.errors import BadInput, PlaygroundError
@@ -203,3 +204,11 @@ def test_cli_tokenize_json(shared, capsys) -> None:
         {"text": "", "ids": []},
     ]
     assert main(["tokenize", "x", "--vocab", str(vocab.parent / "missing.json")]) == 2
+
+
+def test_the_code_panel_python_runs_and_prints_the_results(model, tokenizer, capsys) -> None:
+    exec(compile(python_code("idiot", 0.9), "code_panel", "exec"), {})  # our own snippet
+    printed = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in printed] == list(LABELS)
+    insult = next(line for line in printed if line.startswith("insult"))
+    assert insult.endswith("True")
