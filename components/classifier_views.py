@@ -222,8 +222,12 @@ def show_steps(prepared: Prepared, original_shape: tuple[int, ...]) -> None:
 
 
 def overlay(image: np.ndarray, heat: np.ndarray) -> np.ndarray:
-    """The photo with the positive part of `heat` drawn on it in a jet colour map."""
-    positive = np.clip(heat, 0, None)
+    """The photo with the positive part of `heat` drawn on it in a jet colour map.
+
+    The map is blurred for display only, so the patch grid does not draw squares.
+    """
+    sigma = max(1.0, image.shape[0] / 32)
+    positive = cv2.GaussianBlur(np.clip(heat, 0, None).astype(np.float32), (0, 0), sigma)
     top = float(positive.max())
     norm = (positive / top * 255).astype(np.uint8) if top > 0 else np.zeros_like(positive, np.uint8)
     colours = cv2.cvtColor(cv2.applyColorMap(norm, cv2.COLORMAP_JET), cv2.COLOR_BGR2RGB)
