@@ -115,7 +115,7 @@ def batch_inputs(encodings: Sequence[Sequence[int]]) -> dict[str, np.ndarray]:
 
 
 def output_label(name: str) -> str:
-    """ "toxicity/Sigmoid:0" → "toxicity": the label is what comes before the first "/"."""
+    """The label of an output: what comes before the first "/" (toxicity/Sigmoid:0 → toxicity)."""
     return name.split("/", 1)[0].split(":", 1)[0]
 
 
