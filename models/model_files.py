@@ -245,10 +245,17 @@ def open_upload(files: list[tuple[str, bytes]]) -> OpenedModel:
 # --- running ---------------------------------------------------------------------------------
 
 
+def _keras_output_name(tensor: Any) -> str:
+    """The name of the layer that makes an output (Keras 3 tensors are named keras_tensor_N)."""
+    history = getattr(tensor, "_keras_history", None)
+    operation = getattr(history, "operation", None)
+    return getattr(operation, "name", None) or tensor.name
+
+
 def signature(model: Any) -> tuple[list[TensorInfo], list[TensorInfo]]:
     """(inputs, outputs) of any model we open, as TensorInfo."""
     if hasattr(model, "count_params"):
-        names = getattr(model, "output_names", None) or [t.name for t in model.outputs]
+        names = [_keras_output_name(t) for t in model.outputs]
         inputs = [TensorInfo(t.name, str(t.dtype), tuple(t.shape)) for t in model.inputs]
         outputs = [
             TensorInfo(name, str(t.dtype), tuple(t.shape))
@@ -311,7 +318,9 @@ def run_model(model: Any, arrays: list[np.ndarray]) -> list[dict]:
             expected=len(inputs),
             actual=len(arrays),
         )
-    if hasattr(model, "quantize"):  # TFLite: real values into a quantized input
+    from models.tflite import TFLiteModel
+
+    if isinstance(model, TFLiteModel):  # real values into a quantized input
         arrays = [
             model.quantize(info.name, a) if np.asarray(a).dtype.kind == "f" else a
             for info, a in zip(inputs, arrays, strict=True)
