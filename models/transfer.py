@@ -166,13 +166,20 @@ def build_head(dim: int, classes: int, seed: int = 0):
     """The small dense head of the lesson: Dense(64, relu) → Dropout → Dense(classes, softmax)."""
     import keras
 
-    keras.utils.set_random_seed(seed)
+    # Seeded initialisers, not keras.utils.set_random_seed: that would reset the global
+    # random state of every session sharing this process.
     head = keras.Sequential(
         [
             keras.Input(shape=(dim,)),
-            keras.layers.Dense(64, activation="relu"),
-            keras.layers.Dropout(0.2),
-            keras.layers.Dense(classes, activation="softmax"),
+            keras.layers.Dense(
+                64, activation="relu", kernel_initializer=keras.initializers.GlorotUniform(seed)
+            ),
+            keras.layers.Dropout(0.2, seed=seed),
+            keras.layers.Dense(
+                classes,
+                activation="softmax",
+                kernel_initializer=keras.initializers.GlorotUniform(seed + 1),
+            ),
         ],
         name="transfer_head",
     )
