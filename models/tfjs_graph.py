@@ -54,7 +54,7 @@ import itertools
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -424,7 +424,8 @@ class GraphModel:
         self.metadata = {
             k: model[k] for k in ("format", "generatedBy", "convertedBy") if k in model
         }
-        self._ops = Counter(node.op for node in graph.node)
+        bodies = (node for function in graph.library.function for node in function.node_def)
+        self._ops = Counter(node.op for node in itertools.chain(graph.node, bodies))
         self.parameter_count = int(sum(w.size for w in weights.values() if w.dtype.kind == "f"))
         placeholders = {n.name: n for n in graph.node if n.op == "Placeholder"}
         rebuilt = _rebuild(self.folder, graph, weights)
@@ -516,7 +517,8 @@ class GraphModel:
         return {info.name: t.numpy() for info, t in zip(self.outputs, results, strict=True)}
 
     def op_histogram(self) -> dict[str, int]:
-        """How many nodes of each op model.json holds (as stored, fused ops included)."""
+        """How many nodes of each op model.json holds, function bodies included (as stored:
+        TF.js fused ops appear under their own names)."""
         return dict(self._ops.most_common())
 
     def manifest_summary(self) -> dict:
@@ -556,6 +558,49 @@ def load_graph_model(folder: Path) -> GraphModel:
 
 
 # --- writing ---------------------------------------------------------------------------
+
+# Every op TensorFlow.js 4.22 executes (tfjs-converter's op lists; tests/tfjs/list_ops.js
+# prints them, tests/test_tfjs_crosscheck_graph.py checks this copy against the installed
+# TF.js). A graph with any other op would load in TF.js and fail when run.
+_TFJS_OP_NAMES = """
+Abs Acos Acosh Add AddN AddV2 All Any ArgMax ArgMin Asin Asinh Atan Atan2 Atanh AvgPool
+AvgPool3D BatchMatMul BatchMatMulV2 BatchToSpaceND BiasAdd Bincount BitwiseAnd BroadcastArgs
+BroadcastTo Cast Ceil ClipByValue Complex ComplexAbs Concat ConcatV2 Const Conv1D Conv2D
+Conv2DBackpropInput Conv3D Cos Cosh CropAndResize Cumprod Cumsum DenseBincount DepthToSpace
+DepthwiseConv2d DepthwiseConv2dNative Dilation2D Div DivNoNan Einsum Elu EmptyTensorList
+EnsureShape Enter Equal Erf EuclideanNorm Exit Exp ExpandDims Expm1 FFT
+FakeQuantWithMinMaxVars Fill Floor FloorDiv FloorMod FusedBatchNorm FusedBatchNormV2
+FusedBatchNormV3 FusedDepthwiseConv2dNative Gather GatherNd GatherV2 Greater GreaterEqual
+HashTable HashTableV2 IFFT IRFFT Identity IdentityN If Imag ImageProjectiveTransformV3
+InitializeTable InitializeTableV2 IsFinite IsInf IsNan LRN LeakyRelu Less LessEqual LinSpace
+ListDiff Log Log1p LogSoftmax LogicalAnd LogicalNot LogicalOr LookupTableFind
+LookupTableFindV2 LookupTableImport LookupTableImportV2 LookupTableSize LookupTableSizeV2
+LoopCond LowerBound MatMul MatrixBandPart Max MaxPool MaxPool3D MaxPoolWithArgmax Maximum
+Mean Merge Min Minimum MirrorPad Mod Mul Multinomial Neg NextIteration NoOp
+NonMaxSuppressionV2 NonMaxSuppressionV3 NonMaxSuppressionV4 NonMaxSuppressionV5 NotEqual
+OneHot Ones OnesLike Pack Pad PadV2 Placeholder PlaceholderWithDefault Pow Prelu Print Prod
+RFFT RaggedGather RaggedRange RaggedTensorToTensor RandomStandardNormal RandomUniform
+RandomUniformInt Range Rank Real RealDiv Reciprocal Relu Relu6 Reshape ResizeBilinear
+ResizeNearestNeighbor Reverse ReverseV2 Round Rsqrt ScatterNd Select SelectV2 Selu Shape
+ShapeN Sigmoid Sign SimpleMLCreateModelResource SimpleMLInferenceOpWithHandle
+SimpleMLLoadModelFromPathWithHandle Sin Sinh Size Slice Snapshot Softmax Softplus
+SpaceToBatchND SparseFillEmptyRows SparseReshape SparseSegmentMean SparseSegmentSum
+SparseToDense Split SplitV Sqrt Square SquaredDifference Squeeze StatelessIf StatelessWhile
+StaticRegexReplace StopGradient StridedSlice StringNGrams StringSplit StringToHashBucketFast
+Sub Sum Switch Tan Tanh TensorArrayCloseV3 TensorArrayConcatV3 TensorArrayGatherV3
+TensorArrayReadV3 TensorArrayScatterV3 TensorArraySizeV3 TensorArraySplitV3 TensorArrayV3
+TensorArrayWriteV3 TensorListConcat TensorListConcatV2 TensorListFromTensor TensorListGather
+TensorListGetItem TensorListLength TensorListPopBack TensorListPushBack TensorListReserve
+TensorListResize TensorListScatter TensorListScatterV2 TensorListSetItem TensorListSplit
+TensorListStack TensorScatterUpdate Tile TopKV2 Transpose TruncatedNormal Unique UniqueV2
+Unpack UpperBound Where While Zeros ZerosLike _FusedConv2D _FusedMatMul
+"""
+TFJS_OPS = frozenset(_TFJS_OP_NAMES.split())
+
+
+def unsupported_in_tfjs(ops: Iterable[str]) -> list[str]:
+    """The ops among `ops` that TensorFlow.js cannot execute, sorted."""
+    return sorted(set(ops) - TFJS_OPS)
 
 
 def _concrete(fn: Any, input_signature: list | None) -> Any:
@@ -651,18 +696,44 @@ def _reachable(graph: graph_pb2.GraphDef, ends: list[str]) -> graph_pb2.GraphDef
     return kept
 
 
+def _take_value(node: node_def_pb2.NodeDef) -> tuple[str, np.ndarray]:
+    """A Const's (name, value), leaving only dtype and shape in the node."""
+    proto = node.attr["value"].tensor
+    weight = (node.name, tf.make_ndarray(proto))
+    stripped = attr_value_pb2.AttrValue()
+    stripped.tensor.dtype = proto.dtype
+    stripped.tensor.tensor_shape.CopyFrom(proto.tensor_shape)
+    node.attr["value"].CopyFrom(stripped)
+    return weight
+
+
+def _prefix_function_consts(function: Any) -> None:
+    """Rename a function body's Consts `<function>/<node>`, as the converter does, so their
+    weights do not clash with the graph's or another function's."""
+    prefix = function.signature.name
+    consts = {n.name for n in function.node_def if n.op == "Const"}
+
+    def renamed(ref: str) -> str:
+        control = ref.startswith("^")
+        base, sep, rest = ref.lstrip("^").partition(":")
+        if base not in consts:
+            return ref
+        return ("^" if control else "") + f"{prefix}/{base}{sep}{rest}"
+
+    for node in function.node_def:
+        node.input[:] = [renamed(ref) for ref in node.input]
+        if node.name in consts:
+            node.name = f"{prefix}/{node.name}"
+    for key, ref in function.ret.items():
+        function.ret[key] = renamed(ref)
+
+
 def _extract_weights(graph: graph_pb2.GraphDef) -> list[tuple[str, np.ndarray]]:
-    """Move every Const value into the weights list, leaving dtype and shape in the node."""
-    weights = []
-    for node in graph.node:
-        if node.op != "Const":
-            continue
-        proto = node.attr["value"].tensor
-        weights.append((node.name, tf.make_ndarray(proto)))
-        stripped = attr_value_pb2.AttrValue()
-        stripped.tensor.dtype = proto.dtype
-        stripped.tensor.tensor_shape.CopyFrom(proto.tensor_shape)
-        node.attr["value"].CopyFrom(stripped)
+    """Move every Const value (function bodies' too) into the weights list."""
+    weights = [_take_value(node) for node in graph.node if node.op == "Const"]
+    for function in graph.library.function:
+        _prefix_function_consts(function)
+        weights += [_take_value(node) for node in function.node_def if node.op == "Const"]
     return weights
 
 
@@ -687,17 +758,30 @@ def save_graph_model(
     input_signature: list[tf.TensorSpec] | None = None,
     shard_bytes: int = DEFAULT_SHARD_BYTES,
     quantize: str | None = None,
+    skip_op_check: bool = False,
 ) -> Path:
     """Freeze `fn` into a TF.js graph model in `folder` (TF.js loads it); return model.json.
 
     `quantize` is None, "float16", "uint8" or "uint16" (float weights only, as the converter).
+    Like tensorflowjs_converter, refuses (ModelFormatError `tfjs_ops_unsupported`, nothing
+    written) a graph with ops TF.js cannot run, unless `skip_op_check`.
     """
     concrete = _concrete(fn, input_signature)
-    frozen = convert_variables_to_constants_v2(concrete)
+    # Control flow stays If/While with function bodies, as tensorflowjs_converter keeps it:
+    # TF.js cannot run the lowered Switch/Merge form of every loop (Keras LSTM fails).
+    frozen = convert_variables_to_constants_v2(concrete, lower_control_flow=False)
     graph = frozen.graph.as_graph_def()
     inputs = _name_inputs(graph, concrete, frozen)
     outputs = _name_outputs(graph, concrete, frozen)
     graph = _reachable(graph, [name.split(":")[0] for name, _, _ in inputs + outputs])
+    ops = [n.op for n in graph.node] + [n.op for f in graph.library.function for n in f.node_def]
+    missing = unsupported_in_tfjs(set(ops) - {f.signature.name for f in graph.library.function})
+    if missing and not skip_op_check:
+        raise ModelFormatError(
+            f"TensorFlow.js cannot run these ops of the graph: {', '.join(missing)}",
+            code="tfjs_ops_unsupported",
+            ops=", ".join(missing),
+        )
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     manifest = write_weights(

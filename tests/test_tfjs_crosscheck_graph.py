@@ -22,7 +22,7 @@ import tensorflow as tf
 from PIL import Image
 
 from models.loading import load_model
-from models.tfjs_graph import load_graph_model, save_graph_model
+from models.tfjs_graph import TFJS_OPS, load_graph_model, save_graph_model
 
 TFJS = Path(__file__).resolve().parent / "tfjs"
 MOVENET_TOLERANCE = 1e-4
@@ -30,13 +30,29 @@ WRITTEN_TOLERANCE = 1e-5
 RNG = np.random.default_rng(5)
 
 
-def _run_tfjs(model_dir: Path, inputs: dict[str, np.ndarray], scratch: Path) -> dict:
-    """TF.js's report for `model_dir` on `inputs`: {inputs, outputNames, outputs}."""
+def _node() -> str:
+    """The `node` executable, with TensorFlow.js installed beside this file; else fail."""
     if not (TFJS / "node_modules" / "@tensorflow" / "tfjs").is_dir():
         pytest.fail("TensorFlow.js is not installed: run `npm install --prefix tests/tfjs`")
     node = shutil.which("node")
     if node is None:
         pytest.fail("Node.js (`node`) is not on PATH; install Node 18+ to run the TF.js checks")
+    return node
+
+
+def test_writer_knows_exactly_the_ops_tfjs_runs() -> None:
+    done = subprocess.run(
+        [_node(), str(TFJS / "list_ops.js")], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    installed = set(json.loads(done.stdout))
+    assert {"_FusedConv2D", "FusedDepthwiseConv2dNative", "SparseSegmentMean"} <= installed
+    assert installed == TFJS_OPS
+
+
+def _run_tfjs(model_dir: Path, inputs: dict[str, np.ndarray], scratch: Path) -> dict:
+    """TF.js's report for `model_dir` on `inputs`: {inputs, outputNames, outputs}."""
+    node = _node()
     spec = {
         name: {"dtype": str(a.dtype), "shape": list(a.shape), "data": a.ravel().tolist()}
         for name, a in inputs.items()
@@ -104,6 +120,29 @@ def test_written_keras_graph_model_runs_in_tfjs(tmp_path, quantize, shard_bytes)
     assert np.allclose(theirs.sum(axis=1), 1.0, atol=1e-5)
 
 
+def test_written_lstm_runs_in_tfjs(tmp_path) -> None:
+    """Embedding + LSTM: a While loop over TensorLists, its body's weights in the shards."""
+    keras.utils.set_random_seed(4)
+    model = keras.Sequential(
+        [
+            keras.Input((7,), dtype="int32", name="tokens"),
+            keras.layers.Embedding(30, 4),
+            keras.layers.LSTM(5),
+            keras.layers.Dense(2, activation="softmax"),
+        ]
+    )
+    folder = tmp_path / "lstm"
+    save_graph_model(model, folder)
+    ours = load_graph_model(folder)
+    assert "While" in ours.op_histogram() or "StatelessWhile" in ours.op_histogram()
+    tokens = RNG.integers(0, 30, size=(3, 7)).astype(np.int32)
+    report = _run_tfjs(folder, {"tokens": tokens}, tmp_path)
+    name = ours.outputs[0].name
+    expected = model(tokens).numpy()
+    np.testing.assert_allclose(ours(tokens)[name], expected, atol=1e-6)
+    np.testing.assert_allclose(report["arrays"][name], expected, atol=WRITTEN_TOLERANCE)
+
+
 def test_toxicity_shaped_stand_in_runs_in_tfjs(tmp_path) -> None:
     embedding = tf.constant(RNG.normal(size=(30, 5)).astype(np.float32))
     labels = ("identity_attack", "insult", "toxicity")
@@ -133,7 +172,7 @@ def test_toxicity_shaped_stand_in_runs_in_tfjs(tmp_path) -> None:
 
 
 def test_control_flow_runs_in_tfjs(tmp_path) -> None:
-    """tf.cond + tf.while_loop, frozen into Switch/Merge/Enter/Exit/NextIteration."""
+    """tf.cond + tf.while_loop, written as StatelessIf / StatelessWhile with bodies."""
     kernel = tf.constant(RNG.normal(size=(3, 2)).astype(np.float32))
 
     @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32, name="x")])

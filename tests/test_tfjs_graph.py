@@ -413,6 +413,21 @@ def test_values_the_graph_rejects_are_bad_input(tmp_path) -> None:
     assert ok["toxicity/concat_2"].shape == (1, 2)
 
 
+def test_ops_tfjs_lacks_are_refused_unless_asked(tmp_path) -> None:
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.float32, name="x")])
+    def segment_mean(x: tf.Tensor) -> tf.Tensor:
+        return tf.math.segment_mean(x, tf.range(tf.shape(x)[0]) // 2)  # SegmentMean: not in TF.js
+
+    with pytest.raises(ModelFormatError) as caught:
+        save_graph_model(segment_mean, tmp_path / "refused")
+    assert caught.value.code == "tfjs_ops_unsupported"
+    assert caught.value.params["ops"] == "SegmentMean"
+    assert not (tmp_path / "refused" / "model.json").exists()
+    save_graph_model(segment_mean, tmp_path / "python-only", skip_op_check=True)
+    model = load_graph_model(tmp_path / "python-only")
+    np.testing.assert_allclose(model(np.float32([1, 3, 10, 20, 7]))["Identity"], [2, 15, 7])
+
+
 def test_tuple_outputs_keep_the_graphs_names(tmp_path) -> None:
     @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32, name="x")])
     def two(x: tf.Tensor) -> tuple:
@@ -536,7 +551,7 @@ def test_const_without_weight_is_named(movenet_copy) -> None:
 
 @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32, name="x")])
 def _branchy(x: tf.Tensor) -> tf.Tensor:
-    """tf.cond and tf.while_loop around constants: frozen, they become Switch/Merge/Enter…"""
+    """tf.cond and tf.while_loop around constants: StatelessIf / StatelessWhile with bodies."""
     kernel = tf.constant(np.arange(6, dtype=np.float32).reshape(3, 2))
     y = tf.cond(
         tf.reduce_sum(x) > 0,
@@ -549,9 +564,15 @@ def _branchy(x: tf.Tensor) -> tf.Tensor:
 
 def test_control_flow_round_trip(tmp_path) -> None:
     save_graph_model(_branchy, tmp_path)
-    ops = load_graph_model(tmp_path).op_histogram()
-    assert {"Switch", "Merge", "Enter", "Exit", "NextIteration", "LoopCond"} <= set(ops)
     model = load_graph_model(tmp_path)
+    ops = model.op_histogram()
+    # Kept as functional If / While with bodies (as the converter does), their Consts sharded.
+    assert ops["StatelessIf"] == 1 and ops["StatelessWhile"] == 1
+    assert "Switch" not in ops and "MatMul" in ops  # MatMul lives in the branch bodies
+    written = json.loads((tmp_path / "model.json").read_text())
+    weight_names = [w["name"] for w in written["weightsManifest"][0]["weights"]]
+    functions = {f["signature"]["name"] for f in written["modelTopology"]["library"]["function"]}
+    assert any(name.split("/")[0] in functions for name in weight_names)
     for sign in (1.0, -1.0):
         x = sign * np.abs(RNG.normal(size=(2, 3))).astype(np.float32)
         np.testing.assert_allclose(model(x)["Identity"], _branchy(x).numpy(), rtol=1e-6)
