@@ -138,7 +138,9 @@ class PoseProcessor:
             self.failure = f"{type(exc).__name__}: {exc}"
             return frame
         self.failure = None
-        out.pts, out.time_base = frame.pts, frame.time_base
+        out.pts = frame.pts
+        if frame.time_base is not None:
+            out.time_base = frame.time_base
         angles = joint_angles(pose, settings.draw.threshold)
         elapsed_ms = (time.perf_counter() - start) * 1000
         fps = self._tick(start)

@@ -1,0 +1,131 @@
+"""`python -m bench pose --frames N`: per pose model, bare inference vs the whole frame callback.
+
+Bare inference is one model call on an already letterboxed input. The callback is what the
+WebRTC worker runs per webcam frame (components/pose_stream.PoseProcessor.callback): a
+640×480 yuv420p `av.VideoFrame` decoded to RGB, letterboxed, run through the model,
+smoothed, mirrored, drawn and encoded back into a VideoFrame, with the page's default
+settings. Frames are squat.bmp placed at a few offsets on a 640×480 canvas. RSS growth is
+measured over the callback run after a warm-up, so a per-frame leak shows as megabytes.
+Goals (issue 7): callback ≤ 1.15 × bare inference; Lightning callback p50 ≤ 15 ms on two
+cores; RSS growth ≤ 10 MB over 2,000 frames.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+import psutil
+
+from components.pose_stream import PoseProcessor, Settings
+from models.errors import PlaygroundError
+from models.images import decode_image
+from models.loading import load_model
+from models.pose import POSE_MODELS, input_size, letterbox, run_model
+from models.pose_draw import DrawOptions
+
+WIDTH, HEIGHT = 640, 480
+WARMUP = 20
+GOAL_RATIO, GOAL_LIGHTNING_P50_MS, GOAL_RSS_MB = 1.15, 15.0, 10.0
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser("pose", parents=[common], help="MoveNet inference vs frame callback")
+    p.add_argument("--frames", type=int, default=300, help="timed frames per model and measure")
+    p.add_argument("--models", nargs="+", default=list(POSE_MODELS), help="pose model ids")
+    p.set_defaults(func=run)
+
+
+def _percentiles(samples: list[float]) -> dict:
+    return {
+        "p50_ms": round(float(np.percentile(samples, 50)), 2),
+        "p90_ms": round(float(np.percentile(samples, 90)), 2),
+    }
+
+
+def _frames() -> list[np.ndarray]:
+    """Eight 640×480 RGB frames with the person at different places (a moving subject)."""
+    photo = Path(os.environ.get("PLAYGROUND_DATA_DIR", "")) / "pose" / "squat.bmp"
+    person = decode_image(photo.read_bytes())
+    scale = HEIGHT * 0.95 / person.shape[0]
+    person = cv2.resize(person, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    h, w = person.shape[:2]
+    frames = []
+    for left in np.linspace(0, WIDTH - w, 8).astype(int):
+        frame = np.full((HEIGHT, WIDTH, 3), 230, np.uint8)
+        frame[HEIGHT - h :, left : left + w] = person
+        frames.append(frame)
+    return frames
+
+
+def _time_paired(
+    model_id: str, model, frames: list[np.ndarray], count: int
+) -> tuple[list[float], list[float], float]:
+    """Bare inference and callback times, interleaved frame by frame so that load from other
+    processes hits both alike, and the RSS growth (MB) after the warm-up."""
+    squares = [letterbox(frame, input_size(model_id))[0] for frame in frames]
+    video = [
+        av.VideoFrame.from_ndarray(f, format="rgb24").reformat(format="yuv420p") for f in frames
+    ]
+    processor = PoseProcessor()
+    processor.configure(Settings(model, model_id, input_size(model_id), DrawOptions()))
+    process = psutil.Process()
+    bare, callback, rss_start = [], [], 0
+    for i in range(count + WARMUP):
+        if i == WARMUP:
+            rss_start = process.memory_info().rss
+        start = time.perf_counter()
+        run_model(model, squares[i % len(squares)])
+        middle = time.perf_counter()
+        processor.callback(video[i % len(video)])
+        end = time.perf_counter()
+        if i >= WARMUP:
+            bare.append((middle - start) * 1000)
+            callback.append((end - middle) * 1000)
+    if processor.failure:
+        raise RuntimeError(processor.failure)
+    return bare, callback, (process.memory_info().rss - rss_start) / 2**20
+
+
+def _measure(model_id: str, frames: list[np.ndarray], count: int) -> dict:
+    bare_samples, callback_samples, rss_mb = _time_paired(
+        model_id, load_model(model_id), frames, count
+    )
+    bare, callback = _percentiles(bare_samples), _percentiles(callback_samples)
+    ratio = round(callback["p50_ms"] / bare["p50_ms"], 3)
+    goals = {"callback_ratio_ok": ratio <= GOAL_RATIO, "rss_ok": rss_mb <= GOAL_RSS_MB}
+    if model_id == "movenet-singlepose-lightning":
+        goals["lightning_p50_ok"] = callback["p50_ms"] <= GOAL_LIGHTNING_P50_MS
+    return {
+        "inference": bare,
+        "callback": callback,
+        "callback_over_inference_p50": ratio,
+        "rss_growth_mb": round(rss_mb, 2),
+        "goals": goals,
+    }
+
+
+def run(args: argparse.Namespace) -> dict:
+    frames = _frames()
+    results: dict = {
+        "frames": args.frames,
+        "frame_size": [WIDTH, HEIGHT],
+        "cpu_count": os.cpu_count(),
+        "goals": {
+            "callback_over_inference": GOAL_RATIO,
+            "lightning_callback_p50_ms": GOAL_LIGHTNING_P50_MS,
+            "rss_growth_mb_per_2000_frames": GOAL_RSS_MB,
+        },
+        "models": {},
+    }
+    for model_id in args.models:
+        try:
+            results["models"][model_id] = _measure(model_id, frames, args.frames)
+        except PlaygroundError as error:
+            results["models"][model_id] = {"unavailable": error.message}
+    return results
