@@ -184,7 +184,7 @@ def default_model(progress: TrainProgress | None = None, retrain: bool = False) 
             except ModelFormatError:
                 model = None
         if model is None:
-            model = train(progress)
+            model = train(progress, budget=TIME_BUDGET)
             save_atomically(model, path)
         _model = model
         return model

@@ -22,8 +22,10 @@ PAGE = "pages/draw_digit.py"
 
 @pytest.fixture(scope="session")
 def default_cnn() -> keras.Model:
-    """The default CNN, trained once per test session before the page asks for it."""
-    return digit_model.default_model()
+    """The default CNN, trained once per test session (all epochs) before the page asks."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(digit_model, "TIME_BUDGET", None)
+        return digit_model.default_model()
 
 
 @pytest.fixture(scope="session")
@@ -134,3 +136,13 @@ def test_the_training_labs_cnn_is_used_when_there_is_one(held_out) -> None:
     assert not at.exception
     assert "Training lab, run “my cnn”" in texts(at.caption)
     assert at.metric[0].value == "3"
+
+
+def test_opening_the_page_on_a_fresh_server_does_not_train(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("PLAYGROUND_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(digit_model, "_model", None)
+    at = open_page(PAGE, "en")
+    assert not at.exception
+    assert "has not been trained on this server yet" in texts(at.info)
+    assert at.button(key="digit_train_now").label == "Train the default CNN now"
+    assert not digit_model.model_path().exists()
