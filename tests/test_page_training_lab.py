@@ -1,0 +1,124 @@
+"""Training lab under AppTest: real page, real Keras training, in English and Spanish.
+
+AppTest cannot click Stop while `model.fit` runs, so the stop path is tested here through
+the page's state handling (an unfinished live run found on the next run) and in
+test_training.py through the callback's stop flag.
+"""
+
+import pytest
+from pages_helper import open_page
+
+from models.training import presets
+from models.training.config import to_url, with_changes
+
+PAGE = "pages/training_lab.py"
+CONTRACT_KEYS = {"model", "preset", "x_val", "y_val", "history"}
+
+
+def texts(elements) -> str:
+    return " ".join(str(e.value) for e in elements)
+
+
+def charts(at) -> int:
+    return len(at.get("plotly_chart"))
+
+
+def train(at, epochs: int, preset: str | None = None, **numbers) -> None:
+    if preset:
+        at.selectbox(key="training_preset").select(preset).run()
+    at.number_input(key="training_epochs").set_value(epochs)
+    for key, value in numbers.items():
+        at.number_input(key=key).set_value(value)
+    at.button(key="training_start").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "done", "layer"),
+    [
+        ("en", "📈 Training lab", "Training finished: 30 epochs", "Output shape"),
+        (
+            "es",
+            "📈 Laboratorio de entrenamiento",
+            "Entrenamiento terminado: 30 épocas",
+            "Forma de salida",
+        ),
+    ],
+)
+def test_a_short_training_shows_charts_summary_and_shares_the_model(lang, title, done, layer):
+    at = open_page(PAGE, lang)
+    assert not at.exception and at.title[0].value == title
+    assert charts(at) == 0 and any("TF.js" in str(tab.label) for tab in at.tabs)
+    train(at, 30, "iris")
+    assert done in texts(at.success)
+    assert charts(at) >= 4  # loss, metric, learning rate, confusion matrix
+    summary = at.dataframe[0].value
+    assert layer in summary.columns and len(summary) == 2
+    assert list(summary.iloc[:, 3]) == [25, 18]  # Dense(5) on 4 inputs, Dense(3) on 5
+    assert "53" in texts(at.caption)  # total parameters
+    models = at.session_state["trained_models"]
+    ((name, entry),) = models.items()
+    assert set(entry) == CONTRACT_KEYS and entry["preset"] == "iris"
+    assert entry["x_val"].shape == (30, 4) and len(entry["history"]["loss"]) == 30
+    assert entry["model"].output_shape == (None, 3)
+    assert "tfvis.show.fitCallbacks" in texts(at.code) and "epochs: 30" in texts(at.code)
+    assert '"epochs":30' in at.query_params["train"][0]
+    predictions = at.dataframe[-1].value
+    assert list(predictions.iloc[:, -2]) == ["setosa", "versicolor", "virginica"]
+
+
+def test_bad_parameters_are_refused_with_a_message_and_nothing_is_lost():
+    at = open_page(PAGE, "es")
+    train(at, 0, "blobs")
+    assert "Las épocas deben ser un número entero de 1 a" in texts(at.error)
+    assert "trained_models" not in at.session_state
+    at.number_input(key="training_epochs").set_value(2)
+    at.text_input(key="training_lr").input("nan")
+    at.button(key="training_start").click().run()
+    assert "La tasa de aprendizaje debe ser un número mayor que 0" in texts(at.error)
+    assert at.selectbox(key="training_preset").value == "blobs"
+    at.text_input(key="training_lr").input("1000")
+    at.selectbox(key="training_preset").select("regression").run()
+    at.text_input(key="training_lr").input("1000")
+    train(at, 20)
+    assert "la pérdida se volvió NaN o infinita" in texts(at.error)
+    (run,) = at.session_state["training_runs"]
+    assert run["reason"] == "nan" and run["epochs_done"] < 20
+
+
+def test_stop_keeps_the_model_and_runs_can_be_compared():
+    at = open_page(PAGE, "en")
+    train(at, 3, "circles")
+    assert charts(at) >= 5  # three curves, the decision boundary, the confusion matrix
+    first = at.session_state["training_runs"][0]
+    # What the page finds when Stop interrupted `model.fit`: a live run not closed yet.
+    interrupted = dict(first, name="#9 circles · sgd lr=0.01", reason="running", epochs=50)
+    at.session_state["trained_models"][interrupted["name"]] = dict(
+        at.session_state["trained_models"][first["name"]], history=interrupted["history"]
+    )
+    at.session_state["training_live"] = interrupted
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Training was stopped after 3 of 50 epochs" in texts(at.warning)
+    assert "training_live" not in at.session_state
+    assert [r["reason"] for r in at.session_state["training_runs"]] == ["finished", "stopped"]
+    assert "Compare runs" in texts(at.subheader)
+    table = at.dataframe[-1].value
+    assert len(table) == 2 and list(table["Ended"]) == ["finished", "stopped"]
+
+
+def test_a_shared_link_restores_the_experiment_and_a_bad_one_is_explained():
+    config = with_changes(
+        presets.preset("iris").config, epochs=7, learning_rate=0.02, optimizer="sgd", momentum=0.5
+    )
+    at = open_page(PAGE, "en", train=to_url(config))
+    assert not at.exception
+    assert at.selectbox(key="training_preset").value == "iris"
+    assert at.number_input(key="training_epochs").value == 7
+    assert at.text_input(key="training_lr").value == "0.02"
+    assert at.selectbox(key="training_optimizer").value == "sgd"
+    assert "SGD(0.02, momentum=0.5)" in texts(at.code)
+    broken = open_page(PAGE, "es", train='{"preset": "iris", "layers": "x"')
+    assert not broken.exception
+    assert "El enlace del experimento compartido está dañado" in texts(broken.error)
+    assert broken.selectbox(key="training_preset").value == "linear"
