@@ -5,6 +5,7 @@ Shared links: `?t=` the tensor (a preset id such as `magic`, a literal such as
 `op=` the operation (`softmax`, `slice`, …) and `a=` the operation's argument (`t[1:4]`).
 """
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -167,11 +168,19 @@ def _show_error(where: str) -> None:
         st.caption(t("tensor.kept"))
 
 
+def _labels(options, label) -> Callable[[str], str]:
+    """A format_func whose labels are translated now, while the session's language is known.
+
+    (AppTest formats choices again outside the session, where `t` would give English.)
+    """
+    return {option: label(option) for option in options}.__getitem__
+
+
 def _dtype_choice(mode: str, column) -> None:
     column.selectbox(
         t("tensor.dtype"),
         ["", *DTYPES],
-        format_func=lambda d: d or t("tensor.dtype_auto"),
+        format_func=_labels(["", *DTYPES], lambda d: d or t("tensor.dtype_auto")),
         key=f"tensor_dtype_{mode}",
     )
 
@@ -181,7 +190,7 @@ def _create_inputs(mode: str) -> None:
         st.selectbox(
             t("tensor.preset_label"),
             list(PRESETS),
-            format_func=lambda p: t(f"tensor.preset.{p}"),
+            format_func=_labels(PRESETS, lambda p: t(f"tensor.preset.{p}")),
             key="tensor_preset",
         )
     elif mode == "literal":
@@ -201,7 +210,7 @@ def _create_inputs(mode: str) -> None:
         maker = cols[0].selectbox(
             t("tensor.maker_label"),
             list(MAKER_PARAMS),
-            format_func=lambda m: t(f"tensor.maker.{m}"),
+            format_func=_labels(MAKER_PARAMS, lambda m: t(f"tensor.maker.{m}")),
             key="tensor_maker",
         )
         names = ", ".join(name for name, _ in MAKER_PARAMS[maker]) or "—"
@@ -222,7 +231,7 @@ def _operate_inputs(value) -> str:
     op = left.selectbox(
         t("tensor.op_label"),
         OPERATIONS,
-        format_func=lambda o: t(f"tensor.op.{o}"),
+        format_func=_labels(OPERATIONS, lambda o: t(f"tensor.op.{o}")),
         key="tensor_op_choice",
     )
     kind = ARG_KIND[op]
@@ -261,7 +270,7 @@ with st.container(border=True):
     mode = st.radio(
         t("tensor.mode_label"),
         MODES,
-        format_func=lambda m: t(f"tensor.mode.{m}"),
+        format_func=_labels(MODES, lambda m: t(f"tensor.mode.{m}")),
         horizontal=True,
         key="tensor_mode",
     )
