@@ -47,7 +47,10 @@ def load_iris() -> pd.DataFrame:
 def load_use_vocab(progress: Progress | None = None) -> list[tuple[str, float]]:
     """The Universal Sentence Encoder lite vocabulary: 8,000 (piece, score) pairs."""
     path = dataset_path("use-vocab", progress)
-    return [(str(piece), float(score)) for piece, score in json.loads(path.read_text("utf-8"))]
+    # Seven pieces (":", ":://", …) have null scores; TF.js treats them as 0.
+    return [
+        (str(piece), float(score or 0.0)) for piece, score in json.loads(path.read_text("utf-8"))
+    ]
 
 
 def load_imagenet_index(progress: Progress | None = None) -> list[str]:

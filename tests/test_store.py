@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 import threading
 from pathlib import Path
@@ -121,3 +122,14 @@ def test_a_failed_load_is_remembered_with_its_reason(tmp_path: Path, monkeypatch
     assert "models.invalid" in loading.last_failure(spec.id)
     assert not loading.is_loaded(spec.id)
     loading._failures.pop(spec.id)
+
+
+def test_use_vocab_has_8000_pieces_and_null_scores_read_as_zero(shared: Path):
+    from models.datasets import load_use_vocab
+
+    raw = json.loads((shared / "data" / "use-vocab" / "vocab.json").read_text("utf-8"))
+    vocab = load_use_vocab()
+    assert len(vocab) == 8000
+    nulls = [i for i, (_, score) in enumerate(raw) if score is None]
+    assert nulls, "the real vocabulary has pieces with null scores"
+    assert all(vocab[i][1] == 0.0 for i in nulls)
