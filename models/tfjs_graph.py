@@ -398,7 +398,7 @@ def _prune(folder: Path, graph: graph_pb2.GraphDef, inputs: list[str], outputs: 
         feeds = [wrapped.graph.get_tensor_by_name(name) for name in inputs]
         fetches = [wrapped.graph.get_tensor_by_name(name) for name in outputs]
         return wrapped.prune(feeds, fetches)
-    except (ValueError, TypeError, KeyError, tf.errors.OpError) as exc:
+    except Exception as exc:  # noqa: BLE001  (any file may be fed in: TF raises many kinds)
         detail = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
         message = f"{folder / 'model.json'} does not build a TensorFlow graph: {detail}"
         raise _bad(folder, message, code="tfjs_bad_graph", detail=detail) from exc
@@ -639,14 +639,16 @@ def _rename(graph: graph_pb2.GraphDef, old: str, new: str) -> None:
                 node.input[index] = ("^" if control else "") + new + (f":{port}" if port else "")
 
 
-def _free_name(graph: graph_pb2.GraphDef, name: str) -> None:
-    """Make `name` available by renaming a node that holds it."""
+def _free_name(graph: graph_pb2.GraphDef, name: str) -> str:
+    """Make `name` available by renaming a node that holds it; return that node's new name."""
     taken = {n.name for n in graph.node}
-    if name in taken:
-        suffix = 1
-        while f"{name}_{suffix}" in taken:
-            suffix += 1
-        _rename(graph, name, f"{name}_{suffix}")
+    if name not in taken:
+        return name
+    suffix = 1
+    while f"{name}_{suffix}" in taken:
+        suffix += 1
+    _rename(graph, name, f"{name}_{suffix}")
+    return f"{name}_{suffix}"
 
 
 def _name_inputs(graph: graph_pb2.GraphDef, concrete: Any, frozen: Any) -> list[tuple]:
@@ -662,19 +664,26 @@ def _name_inputs(graph: graph_pb2.GraphDef, concrete: Any, frozen: Any) -> list[
     return inputs
 
 
-def _name_outputs(graph: graph_pb2.GraphDef, concrete: Any, frozen: Any) -> list[tuple]:
+def _name_outputs(
+    graph: graph_pb2.GraphDef, concrete: Any, frozen: Any, inputs: list[str]
+) -> list[tuple]:
     """Outputs as (name, dtype, shape): a returned dict's keys, in the dict's order, become
     Identity nodes of those names; other outputs keep the names the trace gave them."""
     structured = concrete.structured_outputs
     if not isinstance(structured, dict):
         return [(_short_name(t.name), t.dtype, t.shape) for t in frozen.outputs]
+    clashes = sorted({str(k) for k in structured} & set(inputs))
+    if clashes:
+        raise ValueError(f"output names {clashes} are input names too: rename one or the other")
     # tf.nest flattens a dict in sorted key order: that is the order of frozen.outputs.
     by_key = dict(zip(sorted(str(k) for k in structured), frozen.outputs, strict=True))
+    moved: dict[str, str] = {}  # nodes renamed to free an output's name
     outputs = []
     for key in (str(k) for k in structured):
         tensor = by_key[key]
-        _free_name(graph, key)
-        source = tensor.name if tensor.value_index else tensor.op.name
+        moved[key] = _free_name(graph, key)
+        node = moved.get(tensor.op.name, tensor.op.name)
+        source = f"{node}:{tensor.value_index}" if tensor.value_index else node
         identity = graph.node.add(op="Identity", name=key, input=[source])
         identity.attr["T"].type = tensor.dtype.as_datatype_enum
         outputs.append((key, tensor.dtype, tensor.shape))
@@ -772,7 +781,7 @@ def save_graph_model(
     frozen = convert_variables_to_constants_v2(concrete, lower_control_flow=False)
     graph = frozen.graph.as_graph_def()
     inputs = _name_inputs(graph, concrete, frozen)
-    outputs = _name_outputs(graph, concrete, frozen)
+    outputs = _name_outputs(graph, concrete, frozen, [name for name, _, _ in inputs])
     graph = _reachable(graph, [name.split(":")[0] for name, _, _ in inputs + outputs])
     ops = [n.op for n in graph.node] + [n.op for f in graph.library.function for n in f.node_def]
     missing = unsupported_in_tfjs(set(ops) - {f.signature.name for f in graph.library.function})

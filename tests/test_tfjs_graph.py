@@ -428,6 +428,29 @@ def test_ops_tfjs_lacks_are_refused_unless_asked(tmp_path) -> None:
     np.testing.assert_allclose(model(np.float32([1, 3, 10, 20, 7]))["Identity"], [2, 15, 7])
 
 
+def test_output_names_that_clash_with_graph_nodes(tmp_path) -> None:
+    """Keys equal to names the trace already used ("Identity", "add") still work."""
+
+    @tf.function(input_signature=[tf.TensorSpec([2], tf.float32, name="x")])
+    def clash(x: tf.Tensor) -> dict:
+        total = tf.add(x, 1.0, name="add")
+        return {"add": total * 2.0, "Identity": total}
+
+    save_graph_model(clash, tmp_path)
+    model = load_graph_model(tmp_path)
+    assert [o.name for o in model.outputs] == ["add", "Identity"]
+    out = model(np.float32([1, 2]))
+    np.testing.assert_allclose(out["add"], [4, 6])
+    np.testing.assert_allclose(out["Identity"], [2, 3])
+
+    @tf.function(input_signature=[tf.TensorSpec([2], tf.float32, name="x")])
+    def echo(x: tf.Tensor) -> dict:
+        return {"x": -x}
+
+    with pytest.raises(ValueError, match="input names"):
+        save_graph_model(echo, tmp_path / "echo")
+
+
 def test_tuple_outputs_keep_the_graphs_names(tmp_path) -> None:
     @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32, name="x")])
     def two(x: tf.Tensor) -> tuple:
@@ -636,3 +659,14 @@ def test_control_flow_v2_functions_get_their_weights(tmp_path) -> None:
     positive, negative = np.float32([1, 1, 1]), np.float32([-1, 2, 3])
     np.testing.assert_allclose(model(positive)["Identity"], [2, 3, 4])
     np.testing.assert_allclose(model(negative)["Identity"], [2.5, -5, -7.5])
+
+
+def test_signature_that_leaves_an_input_unfed(movenet_copy) -> None:
+    """A signature naming some other tensor as the input: the real Placeholder goes unfed."""
+    path = movenet_copy / "model.json"
+    model = json.loads(path.read_text())
+    model["signature"]["inputs"] = {"dim": {"name": "StatefulPartitionedCall/ExpandDims_2/dim:0"}}
+    path.write_text(json.dumps(model))
+    with pytest.raises(ModelFormatError) as caught:
+        load_graph_model(movenet_copy)
+    assert caught.value.code == "tfjs_bad_graph"
