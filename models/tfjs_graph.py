@@ -6,8 +6,11 @@ simple enough: `modelTopology` is a TensorFlow GraphDef written as JSON, whose C
 have their values stripped out into the weight shards (models/tfjs_weights.py).
 
 Loading (`load_graph_model`):
-1. the GraphDef is parsed with protobuf's `ParseDict`, the weights decoded and put back
-   into their Const nodes (cast to the node's dtype: TF.js stores int64 as int32);
+1. the GraphDef is parsed with protobuf's `ParseDict` (after repairing two defects found in
+   the wild: string attrs as character codes, dilations [d, d, 1, 1]), the weights decoded
+   and put back into their Const nodes, function bodies' included (named
+   `<function>/<node>` by the converter), cast to the node's dtype (TF.js stores int64 as
+   int32); library functions get names unique to the load, so two models never clash;
 2. the ops only TF.js knows are rewritten into plain TF ops: `_FusedConv2D` (TF.js omits
    the `TArgs` TF requires), `FusedDepthwiseConv2dNative`, `_FusedMatMul` become
    Conv2D / DepthwiseConv2dNative / MatMul, then each of their `fused_ops` (BiasAdd, Add,
@@ -15,7 +18,8 @@ Loading (`load_graph_model`):
    the last one keeping the fused node's name so its consumers are untouched; a standalone
    `Prelu` becomes relu(x) - alpha * relu(-x);
 3. `wrap_function` + `import_graph_def` + `prune` give one concrete function from the
-   inputs to the outputs. Any other op TensorFlow registers works as it is.
+   inputs to the outputs. Any other op TensorFlow registers works as it is (control flow,
+   sparse and segment ops included); an op it does not know is named in the error.
 
 Names. Inputs and outputs are named by their tensor name without `:0` (`input`,
 `Identity`; an output `split:1` keeps its `:1`), which is what TF.js reports as
@@ -28,9 +32,13 @@ Writing (`save_graph_model`): a `tf.function`, concrete function, Keras model or
 callable is traced, its variables frozen into Consts, and written as tensorflowjs_converter
 does: Const values moved into `group1-shard{i}of{n}.bin` (≤ 4 MB each, optionally
 quantized), `format: "graph-model"`, `generatedBy`, `convertedBy`, `modelTopology`,
-`weightsManifest` and a `signature` naming every input and output. Inputs are named by
-`tf.TensorSpec(name=...)` (else the argument name); when the function returns a dict, its
-keys name the outputs, in the dict's order. A stand-in for the TF.js toxicity model::
+`weightsManifest` and a `signature` naming every input and output. Control flow stays
+If / While with function bodies (their Consts sharded too), as the converter keeps it.
+A graph with an op TF.js cannot run (`unsupported_in_tfjs`) is refused, as the converter
+refuses it, unless `skip_op_check=True`. Inputs are named by `tf.TensorSpec(name=...)`
+(else the argument name); when the function returns a dict, its keys name the outputs, in
+the dict's order (a key may not equal an input name). A stand-in for the TF.js toxicity
+model::
 
     @tf.function(input_signature=[
         tf.TensorSpec([None, 2], tf.int32, name="Placeholder_1"),
