@@ -22,6 +22,7 @@ from models.tensors import DTYPES, MAKER_PARAMS, PRESETS, Recipe, build, from_im
 
 URL_KEYS = ("t", "s", "d", "op", "a")
 MODES = ("preset", "literal", "values", "maker", "image")
+MAX_LINK_CHARS = 2000  # longer literals stay out of the address bar
 state = st.session_state
 
 
@@ -32,6 +33,8 @@ def _url() -> dict[str, str]:
 def _write_url() -> None:
     """Mirror the tensor and the operation into the address bar (an upload has no recipe)."""
     recipe: Recipe | None = state.get("tensor_recipe")
+    if recipe is not None and len(recipe.source) > MAX_LINK_CHARS:
+        recipe = None
     op, arg = state.get("tensor_op_done", ("", ""))
     wanted = {
         "t": recipe.source if recipe else "",
@@ -223,6 +226,7 @@ def _create_inputs(mode: str) -> None:
             t("tensor.upload_label"),
             type=["jpg", "jpeg", "png", "bmp", "webp", "gif"],
             key="tensor_upload",
+            on_change=_on_create,
         )
 
 
@@ -311,4 +315,4 @@ if shared:
     st.caption(t("tensor.share"))
     st.code("/tensors?" + urlencode(shared), language="text")
 else:
-    st.caption(t("tensor.share_upload"))
+    st.caption(t("tensor.share_none"))

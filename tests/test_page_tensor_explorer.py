@@ -156,3 +156,23 @@ def test_rank5_is_drawn_one_block_at_a_time_with_sliders() -> None:
     sliders[0].set_value(1).run()
     no_exception(at)
     assert "t[1, 0]" in " ".join(c.value for c in at.caption)
+
+
+def test_an_uploaded_photo_becomes_an_int32_image_tensor(shared) -> None:
+    at = open_page(PAGE, "en")
+    at.radio(key="tensor_mode").set_value("image").run()
+    photo = (shared / "data" / "images" / "cat.jpg").read_bytes()
+    at.file_uploader(key="tensor_upload").set_value(("cat.jpg", photo, "image/jpeg")).run()
+    no_exception(at)
+    tensor = at.session_state["tensor_value"]
+    assert tensor.dtype == np.int32 and tensor.ndim == 3 and tensor.shape[-1] == 3
+    assert metrics(at)["Rank"] == "3" and metrics(at)["dtype"] == "int32"
+    assert "tf.browser.fromPixels(imageElement)" in codes(at)
+    assert "t" not in at.query_params
+    assert "cannot go in a link" in " ".join(c.value for c in at.caption)
+
+    at.file_uploader(key="tensor_upload").set_value(("fake.png", b"not a picture", "image/png"))
+    at.run()
+    no_exception(at)
+    assert at.error, "a broken file gets a message"
+    np.testing.assert_array_equal(at.session_state["tensor_value"], tensor)
