@@ -4,6 +4,10 @@ A class has 30 laptops on one shared CPU: a video is cut to `MAX_FRAMES` evenly 
 frames (a 10 s clip at 30 FPS keeps every second frame at the defaults), and frames wider
 than `MAX_SIDE` are scaled down, so one upload never holds the server for long or fills
 its memory. Only demuxing and decoding happen here; nothing in the file is executed.
+
+Safety: FFmpeg can open far more than videos (playlists that fetch other files or URLs,
+image sequences, raw streams). The container is recognised from its first bytes and only
+the MP4/MOV, Matroska/WebM and AVI demuxers are ever asked to read it.
 """
 
 from __future__ import annotations
@@ -23,6 +27,18 @@ MAX_FRAMES = 150
 MAX_SIDE = 640
 MAX_SOURCE_PIXELS = 3840 * 2160  # 4K: decoding anything larger costs too much per frame
 VIDEO_TYPES = ("mp4", "mov", "webm", "mkv", "avi", "m4v")
+_MP4_BOXES = (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip")
+
+
+def sniff_container(data: bytes) -> str | None:
+    """The FFmpeg demuxer for `data` (mov / matroska / avi) from its first bytes, or None."""
+    if data[4:8] in _MP4_BOXES:
+        return "mov"
+    if data[:4] == b"\x1a\x45\xdf\xa3":
+        return "matroska"
+    if data[:4] == b"RIFF" and data[8:12] == b"AVI ":
+        return "avi"
+    return None
 
 
 @dataclass(frozen=True)
@@ -58,8 +74,11 @@ def _open(data: bytes) -> av.container.InputContainer:
             size_mb=f"{len(data) / 1e6:.1f}",
             limit_mb=f"{MAX_BYTES / 1e6:.0f}",
         )
+    demuxer = sniff_container(data)
+    if demuxer is None:
+        raise _not_video("not an MP4, MOV, WebM, MKV or AVI container")
     try:
-        container = av.open(io.BytesIO(data), mode="r")
+        container = av.open(io.BytesIO(data), mode="r", format=demuxer)
     except (av.error.FFmpegError, ValueError, OSError) as exc:
         raise _not_video(str(exc)) from exc
     if not container.streams.video:
