@@ -524,6 +524,12 @@ class GraphModel:
             ) from exc
         return {info.name: t.numpy() for info, t in zip(self.outputs, results, strict=True)}
 
+    @property
+    def concrete_function(self) -> Any:
+        """The graph as one TF concrete function (inputs in order → list of outputs), to
+        re-save with `save_graph_model` (re-quantized, say) or hand to TFLiteConverter."""
+        return self._fn
+
     def op_histogram(self) -> dict[str, int]:
         """How many nodes of each op model.json holds, function bodies included (as stored:
         TF.js fused ops appear under their own names)."""
@@ -661,7 +667,8 @@ def _free_name(graph: graph_pb2.GraphDef, name: str) -> str:
 
 def _name_inputs(graph: graph_pb2.GraphDef, concrete: Any, frozen: Any) -> list[tuple]:
     """Rename each Placeholder to its TensorSpec's name; (name, dtype, shape) per input."""
-    specs = tf.nest.flatten(concrete.structured_input_signature)
+    signature = concrete.structured_input_signature  # None for a pruned graph function
+    specs = tf.nest.flatten(signature) if signature is not None else [None] * len(frozen.inputs)
     inputs = []
     for spec, tensor in zip(specs, frozen.inputs, strict=True):
         wanted = getattr(spec, "name", None) or tensor.op.name

@@ -90,6 +90,19 @@ def test_movenet_lightning_matches_tfjs_on_the_squat(shared, tmp_path) -> None:
     assert np.all(ours[..., 2] > 0.3)  # a real pose, not two equally broken outputs
 
 
+def test_movenet_resaved_uint16_matches_tfjs(shared, tmp_path) -> None:
+    """The real graph written by save_graph_model (plain ops, uint16 weights): TF.js and
+    Python dequantize the same bytes and must agree as closely as on the original."""
+    folder = tmp_path / "movenet-uint16"
+    save_graph_model(
+        load_model("movenet-singlepose-lightning").concrete_function, folder, quantize="uint16"
+    )
+    pixels = RNG.integers(0, 256, size=(1, 192, 192, 3), dtype=np.int32)
+    report = _run_tfjs(folder, {"input": pixels}, tmp_path)
+    ours = load_graph_model(folder)(pixels)["Identity"]
+    assert np.abs(report["arrays"]["Identity"] - ours).max() <= MOVENET_TOLERANCE
+
+
 def _keras_model() -> keras.Model:
     keras.utils.set_random_seed(8)
     inputs = keras.Input((10, 10, 2), name="image")

@@ -95,6 +95,21 @@ def test_op_histogram_and_manifest_summary(shared) -> None:
     assert model.metadata["format"] == "graph-model"
 
 
+@pytest.mark.parametrize(("quantize", "tolerance"), [("float16", 0.0), ("uint16", 2e-3)])
+def test_movenet_resaved_and_requantized(shared, tmp_path, quantize, tolerance) -> None:
+    """The loaded graph written back out (fused ops now plain ones). Its weights were float16
+    already, so float16 is exact; uint16 moves keypoints by < 2e-3 of the image side."""
+    model = load_model(LIGHTNING)
+    save_graph_model(model.concrete_function, tmp_path, quantize=quantize)
+    resaved = load_graph_model(tmp_path)
+    assert [(i.name, i.shape) for i in resaved.inputs] == [("input", (1, 192, 192, 3))]
+    assert "_FusedConv2D" not in resaved.op_histogram()
+    assert resaved.manifest_summary()["stored_as"][quantize] == 149
+    pixels = _squat_input(shared, 192)[0]
+    before, after = model(pixels)["Identity"], resaved(pixels)["Identity"]
+    assert np.abs(after[..., :2] - before[..., :2]).max() <= tolerance
+
+
 def test_concurrent_calls_match_serial_calls(shared) -> None:
     # A fresh load, so that the very first calls race each other too.
     model = load_graph_model(shared / "models" / LIGHTNING)
