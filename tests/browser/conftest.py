@@ -14,10 +14,11 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -46,8 +47,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_streamlit(port: int, log: Path) -> subprocess.Popen:
-    """`streamlit run app.py` on 127.0.0.1:port, with the test environment (mirror set)."""
+def start_streamlit(port: int, log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`streamlit run app.py` on 127.0.0.1:port, with the test environment (mirror set)
+    updated by `env`."""
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
         "--server.headless", "true", "--server.address", "127.0.0.1",
@@ -55,7 +57,11 @@ def start_streamlit(port: int, log: Path) -> subprocess.Popen:
         "--server.fileWatcherType", "none",
     ]  # fmt: skip
     return subprocess.Popen(
-        command, cwd=ROOT, env=os.environ.copy(), stdout=log.open("wb"), stderr=subprocess.STDOUT
+        command,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -79,12 +85,12 @@ def healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """The base URL of a real Streamlit server running the app for this test session."""
-    ARTIFACTS.mkdir(exist_ok=True)
+@contextmanager
+def streamlit_server(log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """A real Streamlit server for the app on a free port; yields its base URL, stops it after.
+    `env` overrides the test environment, e.g. a temporary model mirror."""
     port = free_port()
-    process = start_streamlit(port, ARTIFACTS / "streamlit.log")
+    process = start_streamlit(port, log, env)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url)
@@ -97,15 +103,50 @@ def app_url() -> Iterator[str]:
             process.kill()
 
 
+def warm_up(browser: Browser, url: str) -> None:
+    """Open `/` once so the server runs app.py's navigation from then on.
+
+    Until pages/ is renamed, Streamlit 1.67 treats the first deep link of a fresh process as
+    an MPA v1 page (see test_deep_link_on_a_fresh_server_runs_the_app_shell); the page tests
+    open deep links, so they run after this first visit, as a class would after the teacher's.
+    """
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_default_timeout(120_000)
+        open_app(page, f"{url}/")
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} missing: apt-get install chromium (.ci/run does)"
+def app_url(browser: Browser) -> Iterator[str]:
+    """The base URL of a real Streamlit server running the app for this test session."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    with streamlit_server(ARTIFACTS / "streamlit.log") as url:
+        warm_up(browser, url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+        yield playwright
+
+
+def launch_chromium(playwright: Playwright, *extra_args: str) -> Browser:
+    """Debian's Chromium, headless, with the offline-friendly flags plus `extra_args`."""
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} missing: apt-get install chromium (.ci/run does)"
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *extra_args]
+    )
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = launch_chromium(playwright)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
