@@ -17,6 +17,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 import av
 import numpy as np
@@ -32,7 +33,7 @@ SHOWN_KEY = "pose_live_shown"
 PANEL_KEY = "pose_live_panel"
 PANEL_REFRESH_S = 0.5
 CONNECT_TIMEOUT_S = 15.0  # signalling longer than this without playing: WebRTC failed
-LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 PUBLIC_STUN = [{"urls": ["stun:stun.l.google.com:19302"]}]
 VIDEO_CONSTRAINTS = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480}}, "audio": False}
 
@@ -182,8 +183,7 @@ def ice_servers(secrets: Mapping[str, Any] | None, host: str) -> list[dict]:
             return list(get_cloudflare_ice_servers(key_id, token))
         except ValueError:
             pass  # TURN provider unreachable: fall through to STUN, the page says if it fails
-    hostname = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-    if not host or hostname in LOCAL_HOSTS:
+    if not host or urlsplit(f"//{host}").hostname in LOCAL_HOSTS:
         return []
     return [dict(server) for server in PUBLIC_STUN]
 
