@@ -94,23 +94,30 @@ def _check_entry(entry: dict) -> None:
             file="model.json",
         )
     dtype = entry.get("dtype")
-    stored = _stored_dtype(entry) if isinstance(entry.get("quantization"), dict) else dtype
-    known = dtype in _ITEM_BYTES or dtype == "string"
-    if not known or not (stored in _ITEM_BYTES or stored == "string"):
+    if dtype not in _ITEM_BYTES and dtype != "string":
         raise ModelFormatError(
-            f"weight {name} has a dtype this loader does not know: {dtype} (stored as {stored})",
+            f"weight {name} has a dtype this loader does not know: {dtype}",
             code="tfjs_bad_dtype",
             weight=name,
-            dtype=str(stored),
+            dtype=str(dtype),
         )
     quantization = entry.get("quantization")
-    affine = quantization and stored in ("uint8", "uint16")
-    if affine and not {"scale", "min"} <= set(quantization):
+    if quantization is not None and not _valid_quantization(quantization):
         raise ModelFormatError(
-            f"weight {name} is quantized to {stored} without scale and min",
+            f"weight {name} has a quantization TF.js does not know: {quantization!r:.120}",
             code="tfjs_bad_quantization",
             weight=name,
         )
+
+
+def _valid_quantization(quantization: object) -> bool:
+    """{"dtype": "float16"} or {"dtype": "uint8"|"uint16", "scale": number, "min": number}."""
+    if not isinstance(quantization, dict) or quantization.get("dtype") not in QUANTIZE_DTYPES:
+        return False
+    if quantization["dtype"] == "float16":
+        return True
+    numbers = [quantization.get("scale"), quantization.get("min")]
+    return all(isinstance(v, int | float) and not isinstance(v, bool) for v in numbers)
 
 
 def _decode(entry: dict, raw: memoryview) -> np.ndarray:

@@ -206,6 +206,49 @@ def test_truncated_string_weight(tmp_path) -> None:
             ],
             "tfjs_bad_quantization",
         ),
+        (
+            [
+                {
+                    "paths": ["a.bin"],
+                    "weights": [
+                        {"name": "x", "shape": [1], "dtype": "float32", "quantization": "uint8"}
+                    ],
+                }
+            ],
+            "tfjs_bad_quantization",
+        ),
+        (
+            [
+                {
+                    "paths": ["a.bin"],
+                    "weights": [
+                        {
+                            "name": "x",
+                            "shape": [4],
+                            "dtype": "float32",
+                            "quantization": {"dtype": "uint8", "scale": "big", "min": 0},
+                        }
+                    ],
+                }
+            ],
+            "tfjs_bad_quantization",
+        ),
+        (
+            [
+                {
+                    "paths": ["a.bin"],
+                    "weights": [
+                        {
+                            "name": "x",
+                            "shape": [1],
+                            "dtype": "float32",
+                            "quantization": {"dtype": "int32"},
+                        }
+                    ],
+                }
+            ],
+            "tfjs_bad_quantization",
+        ),
     ],
 )
 def test_malformed_manifests(tmp_path, manifest, code) -> None:
