@@ -52,18 +52,8 @@ def _shard_path(folder: Path, name: str) -> Path:
 
 
 def _group_bytes(folder: Path, paths: list[str]) -> bytes:
-    """The shards of one group concatenated in order; a missing one is named."""
-    chunks = []
-    for name in paths:
-        path = _shard_path(folder, name)
-        if not path.is_file():
-            raise ModelFormatError(
-                f"weight shard {name} is missing from {folder}",
-                code="tfjs_missing_shard",
-                file=name,
-            )
-        chunks.append(path.read_bytes())
-    return b"".join(chunks)
+    """The shards of one group concatenated in order (checked to exist by `_shard_sizes`)."""
+    return b"".join(_shard_path(folder, name).read_bytes() for name in paths)
 
 
 def _stored_dtype(entry: dict) -> str:
@@ -137,27 +127,27 @@ def _decode(entry: dict, raw: memoryview) -> np.ndarray:
     return values.copy()
 
 
-def _decode_strings(entry: dict, data: bytes, offset: int) -> tuple[np.ndarray, int]:
+def _decode_strings(
+    entry: dict, data: bytes, offset: int, paths: list[str]
+) -> tuple[np.ndarray, int]:
     """A string weight (uint32 length + UTF-8 bytes per element) and the offset after it."""
     items = []
     for _ in range(_element_count(entry)):
-        if offset + 4 > len(data):
-            raise _short(entry, len(data), offset + 4)
         length = int.from_bytes(data[offset : offset + 4], "little")
-        offset += 4
-        if offset + length > len(data):
-            raise _short(entry, len(data), offset + length)
-        items.append(data[offset : offset + length])
-        offset += length
+        if offset + 4 + length > len(data):
+            raise _size_error(paths, len(data), offset + 4 + length)
+        items.append(data[offset + 4 : offset + 4 + length])
+        offset += 4 + length
     shape = tuple(int(d) for d in entry.get("shape", []))
     return np.array(items, dtype=object).reshape(shape), offset
 
 
-def _short(entry: dict, actual: int, expected: int, paths: list[str] | None = None) -> Exception:
-    files = ", ".join(paths) if paths else entry.get("name", "?")
+def _size_error(paths: list[str], actual: int, expected: int) -> ModelFormatError:
+    """Shards holding more or fewer bytes than the manifest describes, named with both sizes."""
+    files = ", ".join(paths)
     return ModelFormatError(
         f"weight shards {files} hold {actual} bytes but the weightsManifest needs {expected}",
-        code="tfjs_short_shard",
+        code="tfjs_short_shard" if actual < expected else "tfjs_long_shard",
         file=files,
         expected=expected,
         actual=actual,
@@ -208,34 +198,19 @@ def read_weights(folder: Path, manifest: list[dict]) -> dict[str, np.ndarray]:
         expected = _expected_bytes(entries)
         on_disk = _shard_sizes(folder, paths)
         if expected is not None and on_disk != expected:
-            code = "tfjs_short_shard" if on_disk < expected else "tfjs_long_shard"
-            raise ModelFormatError(
-                f"weight shards {', '.join(paths)} in {folder} hold {on_disk} bytes "
-                f"but the weightsManifest needs {expected}",
-                code=code,
-                file=", ".join(paths),
-                expected=expected,
-                actual=on_disk,
-            )
+            raise _size_error(paths, on_disk, expected)
         data = _group_bytes(folder, paths)
         view = memoryview(data)
         offset = 0
         for entry in entries:
             if _stored_dtype(entry) == "string":
-                weights[entry["name"]], offset = _decode_strings(entry, data, offset)
+                weights[entry["name"]], offset = _decode_strings(entry, data, offset, paths)
                 continue
             size = _element_count(entry) * _ITEM_BYTES[_stored_dtype(entry)]
             weights[entry["name"]] = _decode(entry, view[offset : offset + size])
             offset += size
         if offset != len(data):
-            raise ModelFormatError(
-                f"weight shards {', '.join(paths)} in {folder} hold {len(data)} bytes "
-                f"but the weightsManifest needs {offset}",
-                code="tfjs_long_shard",
-                file=", ".join(paths),
-                expected=offset,
-                actual=len(data),
-            )
+            raise _size_error(paths, len(data), offset)
     return weights
 
 
@@ -245,6 +220,8 @@ def affine_range(values: np.ndarray, dtype: str) -> tuple[float, float]:
     The range is nudged so that 0 falls on a grid point (zero padding and ReLU outputs stay
     exact); every value then dequantizes within scale / 2.
     """
+    if values.size == 0:
+        return 1.0, 0.0
     low, high = float(np.min(values)), float(np.max(values))
     steps = np.iinfo(dtype).max
     if low == high:

@@ -109,6 +109,14 @@ def test_dequantization_formula_matches_tfjs(tmp_path) -> None:
     assert np.array_equal(read, expected)
 
 
+def test_empty_weights_round_trip(tmp_path) -> None:
+    weights = [("none", np.zeros((0, 3), np.float32)), ("after", np.float32([1.5, -2]))]
+    manifest = write_weights(weights, tmp_path, quantize="uint8")
+    read = read_weights(tmp_path, manifest)
+    assert read["none"].shape == (0, 3)
+    np.testing.assert_allclose(read["after"], [1.5, -2], atol=3.5 / 255)
+
+
 def test_constant_weight_quantizes_exactly(tmp_path) -> None:
     values = np.full((10,), 0.625, dtype=np.float32)
     manifest = write_weights([("c", values)], tmp_path, quantize="uint8")
@@ -176,6 +184,7 @@ def test_truncated_string_weight(tmp_path) -> None:
     with pytest.raises(ModelFormatError) as caught:
         read_weights(tmp_path, manifest)
     assert caught.value.code == "tfjs_short_shard"
+    assert caught.value.params["file"] == "group1-shard1of1.bin"
 
 
 @pytest.mark.parametrize(
