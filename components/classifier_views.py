@@ -344,19 +344,12 @@ def get_extractor() -> Any | None:
         return None
 
 
-def class_names() -> list[str]:
-    """How many classes (2–5) and their names, from the session's widgets."""
+def class_count() -> int:
+    """How many classes the student wants (2–5)."""
     count = st.number_input(
         t("classifier.transfer.count"), min_value=2, max_value=5, value=2, key="transfer_count"
     )
-    names = []
-    columns = st.columns(int(count))
-    for i, column in enumerate(columns):
-        default = t("classifier.transfer.default_name", n=i + 1)
-        names.append(
-            column.text_input(t("classifier.transfer.name"), default, key=f"transfer_name_{i}")
-        )
-    return names
+    return int(count)
 
 
 def add_example(state: dict, slot: int, pixels: np.ndarray, extractor: Any) -> None:
@@ -372,9 +365,10 @@ def add_example(state: dict, slot: int, pixels: np.ndarray, extractor: Any) -> N
     state["thumbs"].setdefault(slot, []).append(reduce(pixels, THUMB_SIDE))
 
 
-def class_column(state: dict, slot: int, name: str, photo: dict | None, extractor: Any) -> None:
-    """One class: add the photo above, upload several, see the thumbnails, clear."""
-    st.markdown(f"**{name or '…'}**")
+def class_column(state: dict, slot: int, photo: dict | None, extractor: Any) -> str:
+    """One class: its name, add the photo above, upload several, thumbnails, clear. → name."""
+    default = t("classifier.transfer.default_name", n=slot + 1)
+    name = st.text_input(t("classifier.transfer.name"), default, key=f"transfer_name_{slot}")
     if st.button(
         t("classifier.transfer.add_photo"),
         key=f"transfer_add_{slot}",
@@ -401,6 +395,7 @@ def class_column(state: dict, slot: int, name: str, photo: dict | None, extracto
             state["examples"].pop(slot, None)
             state["thumbs"].pop(slot, None)
             st.rerun()
+    return name
 
 
 def train(state: dict, names: list[str]) -> None:
@@ -428,6 +423,7 @@ def train(state: dict, names: list[str]) -> None:
 
     head = train_head(features, targets, len(names), epochs=EPOCHS, on_epoch=report)
     bar.empty()
+    chart.empty()  # show_training draws the finished curves once
     state.update(
         head=head,
         head_bytes=head_to_bytes(head),

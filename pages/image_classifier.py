@@ -54,10 +54,10 @@ st.caption(t("classifier.transfer.intro"))
 extractor = views.get_extractor()
 if extractor is not None:
     state = views.transfer_state()
-    names = views.class_names()
-    for slot, column in enumerate(st.columns(len(names))):
+    names = []
+    for slot, column in enumerate(st.columns(views.class_count())):
         with column:
-            views.class_column(state, slot, names[slot], photo, extractor)
+            names.append(views.class_column(state, slot, photo, extractor))
     if st.button(t("classifier.transfer.train"), type="primary", key="transfer_train"):
         views.train(state, names)
     views.show_training(state)
