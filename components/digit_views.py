@@ -135,8 +135,8 @@ def probability_chart(probabilities: np.ndarray) -> go.Figure:
     return figure
 
 
-def show_prediction(prediction: Prediction) -> None:
-    """The digit, how sure, a low-confidence warning, the ten bars and the top 3."""
+def show_prediction(prediction: Prediction, similarity: float, familiar: bool) -> None:
+    """The digit, how sure, a no-digit or low-confidence warning, the ten bars and the top 3."""
     st.metric(
         t("digit.prediction"),
         str(prediction.digit),
@@ -144,7 +144,16 @@ def show_prediction(prediction: Prediction) -> None:
         delta_color="off",
         delta_arrow="off",
     )
-    if prediction.confidence < LOW_CONFIDENCE:
+    if not familiar:
+        st.warning(
+            t(
+                "digit.unfamiliar",
+                similarity=f"{similarity:.0%}",
+                digit=prediction.digit,
+                confidence=f"{prediction.confidence:.0%}",
+            )
+        )
+    elif prediction.confidence < LOW_CONFIDENCE:
         st.warning(t("digit.low_confidence", confidence=f"{prediction.confidence:.0%}"))
     st.plotly_chart(probability_chart(prediction.probabilities), key="digit_probabilities")
     rows = [
@@ -152,6 +161,15 @@ def show_prediction(prediction: Prediction) -> None:
         for digit, probability in prediction.top(3)
     ]
     st.markdown(f"**{t('digit.top3')}**  \n" + "  \n".join(rows))
+
+
+def show_nearest(image: np.ndarray, label: int, similarity: float) -> None:
+    """The training digit most like the drawing: what "looks like a digit" means here."""
+    picture, text = st.columns([1, 3], vertical_alignment="center")
+    with picture:
+        st.image(enlarge(image.astype(np.float32) / 255.0, 84), clamp=True)
+    with text:
+        st.caption(t("digit.nearest", label=label, similarity=f"{similarity:.0%}"))
 
 
 def _with_box(prepared: PreparedDigit) -> np.ndarray:

@@ -15,14 +15,16 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+import cv2
 import keras
 import numpy as np
 import tensorflow as tf
 
 from models import datasets
-from models.digits import SIZE
+from models.digits import SIZE, prepare
 from models.errors import BadInput, ModelFormatError
 from models.mnist_cnn import build_mnist_cnn
 from models.store import cache_root
@@ -31,6 +33,8 @@ EPOCHS = 15
 BATCH = 64
 TIME_BUDGET = 60.0  # seconds: training stops after the epoch that crosses it
 SEED = 5
+UNFAMILIAR_PERCENTILE = 1.0  # share (%) of held-out digits the novelty check may wrongly flag
+CALIBRATION_DIGITS = 300  # held-out digits, drawn at canvas size, that set the threshold
 
 # progress(epochs_done, epochs_total, logs of the last epoch)
 TrainProgress = Callable[[int, int, dict], None]
@@ -246,3 +250,55 @@ def newest_lab_run(trained_models: dict | None) -> str | None:
         if isinstance(run, dict) and run.get("preset") == "mnist-cnn" and run.get("model")
     ]
     return runs[-1] if runs else None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The training digits as unit vectors, to tell a digit from a scribble.
+
+    Softmax always picks one of the ten digits, often with 99 % for a scribble, so the
+    confidence alone cannot say "this is no digit". A drawing whose closest training digit
+    (cosine similarity of the 28×28 tensors) is less similar than for all but
+    UNFAMILIAR_PERCENTILE % of held-out real digits is unlike anything the network learnt.
+    """
+
+    images: np.ndarray  # [N, 28, 28] uint8 training digits
+    labels: np.ndarray  # [N]
+    units: np.ndarray  # [N, 784] float32, each of norm 1
+    threshold: float
+
+    def nearest(self, tensor: np.ndarray) -> tuple[int, float]:
+        """(index, cosine similarity) of the training digit most like `tensor`."""
+        vector = np.asarray(tensor, dtype=np.float32).reshape(-1)
+        norm = float(np.linalg.norm(vector))
+        if norm == 0.0:
+            return 0, 0.0
+        similarities = self.units @ (vector / norm)
+        index = int(np.argmax(similarities))
+        return index, float(similarities[index])
+
+    def familiar(self, tensor: np.ndarray) -> bool:
+        return self.nearest(tensor)[1] >= self.threshold
+
+
+def _units(tensors: np.ndarray) -> np.ndarray:
+    flat = tensors.reshape(len(tensors), -1).astype(np.float32)
+    return flat / np.maximum(np.linalg.norm(flat, axis=1, keepdims=True), 1e-6)
+
+
+@cache
+def reference() -> Reference:
+    """Built once per process (≈20 MB): the training digits, and a threshold measured on
+    held-out digits enlarged to canvas size and sent through the same pipeline as drawings.
+    """
+    (x_train, y_train), (x_test, _) = datasets.load_mnist()
+    units = _units(x_train)
+    drawn = np.stack(
+        [
+            prepare(cv2.resize(image, (280, 280), interpolation=cv2.INTER_LINEAR)).tensor
+            for image in x_test[-CALIBRATION_DIGITS:]
+        ]
+    )
+    best = (_units(drawn) @ units.T).max(axis=1)
+    threshold = float(np.percentile(best, UNFAMILIAR_PERCENTILE))
+    return Reference(x_train, y_train, units, threshold)

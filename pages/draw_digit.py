@@ -5,7 +5,7 @@ import streamlit as st
 from components import digit_views
 from components.feedback import show_error
 from components.i18n import t
-from models.digit_model import predict
+from models.digit_model import predict, reference
 from models.digits import DOT, EMPTY, OK, decode_image, prepare
 from models.errors import PlaygroundError
 
@@ -34,6 +34,8 @@ with left:
         if model is not None and prepared is not None and prepared.status == OK:
             prediction = predict(model, prepared.tensor)
             plain = predict(model, prepared.plain)
+            training_digits = reference()
+            nearest, similarity = training_digits.nearest(prepared.tensor)
     except PlaygroundError as error:
         show_error(error)
 
@@ -46,7 +48,12 @@ with right:
     elif prediction is not None:
         if prepared.inverted:
             st.caption(t("digit.inverted"))
-        digit_views.show_prediction(prediction)
+        digit_views.show_prediction(
+            prediction, similarity, familiar=similarity >= training_digits.threshold
+        )
+        digit_views.show_nearest(
+            training_digits.images[nearest], int(training_digits.labels[nearest]), similarity
+        )
 
 if prepared is not None and prepared.status != EMPTY:
     digit_views.show_pipeline(prepared, source)

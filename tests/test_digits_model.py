@@ -206,3 +206,38 @@ def test_command_line_refuses_a_file_that_is_no_image(tmp_path, capsys) -> None:
     assert "notes.txt" in captured.err and not captured.out
     assert cli.main(["digit", str(tmp_path / "missing.png")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def _non_digits() -> dict[str, np.ndarray]:
+    """Drawings that are no digit: a cross, a hash sign, a smiley, a zigzag."""
+    shapes = {name: np.zeros((280, 280), np.uint8) for name in ("X", "#", "smiley", "zigzag")}
+    cv2.line(shapes["X"], (60, 60), (220, 220), 255, 20)
+    cv2.line(shapes["X"], (220, 60), (60, 220), 255, 20)
+    for a, b in [((100, 40), (100, 240)), ((180, 40), (180, 240)), ((40, 100), (240, 100))]:
+        cv2.line(shapes["#"], a, b, 255, 18)
+    cv2.line(shapes["#"], (40, 180), (240, 180), 255, 18)
+    cv2.circle(shapes["smiley"], (140, 140), 100, 255, 18)
+    cv2.circle(shapes["smiley"], (100, 110), 10, 255, -1)
+    cv2.circle(shapes["smiley"], (180, 110), 10, 255, -1)
+    cv2.ellipse(shapes["smiley"], (140, 160), (50, 30), 0, 0, 180, 255, 14)
+    for y in range(30, 240, 40):
+        cv2.line(shapes["zigzag"], (30, y), (250, y + 30), 255, 16)
+    return shapes
+
+
+def test_novelty_check_passes_real_digits_and_flags_non_digits(held_out) -> None:
+    reference = digit_model.reference()
+    images, _ = held_out
+    drawn = [prepare(draw_on_canvas(i, *PLACEMENTS["small low-left"])).tensor for i in images[:500]]
+    familiar = np.mean([reference.familiar(tensor) for tensor in drawn])
+    assert familiar >= 0.97
+    flagged = {name: not reference.familiar(prepare(i).tensor) for name, i in _non_digits().items()}
+    assert all(flagged.values()), flagged
+
+
+def test_nearest_training_digit_of_a_training_digit_is_itself() -> None:
+    reference = digit_model.reference()
+    index, similarity = reference.nearest(reference.images[123] / 255.0)
+    assert index == 123 and similarity == pytest.approx(1.0, abs=1e-5)
+    assert reference.nearest(np.zeros((28, 28))) == (0, 0.0)
+    assert 0.5 < reference.threshold < 1.0

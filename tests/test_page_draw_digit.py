@@ -146,3 +146,15 @@ def test_opening_the_page_on_a_fresh_server_does_not_train(tmp_path, monkeypatch
     assert "has not been trained on this server yet" in texts(at.info)
     assert at.button(key="digit_train_now").label == "Train the default CNN now"
     assert not digit_model.model_path().exists()
+
+
+def test_a_cross_gets_the_no_digit_warning_and_the_nearest_training_digit(default_cnn) -> None:
+    cross = np.zeros((280, 280), np.uint8)
+    cv2.line(cross, (60, 60), (220, 220), 255, 20)
+    cv2.line(cross, (220, 60), (60, 220), 255, 20)
+    at = open_page(PAGE, "es")
+    upload(at, "cruz.png", png(cross))
+    assert not at.exception
+    assert "no se parece a ninguno de los 6.000" in texts(at.warning)
+    assert at.metric  # the network still answers: that is the lesson
+    assert "Dígito de entrenamiento más parecido" in texts(at.caption)
