@@ -144,7 +144,7 @@ def cell_rgb(array3d: np.ndarray, image: bool) -> list[str]:
     finite = values[np.isfinite(values)]
     low, high = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
     scaled = np.where(np.isfinite(values), (values - low) / ((high - low) or 1.0), np.nan)
-    if image:
+    if image and array3d.shape[2] == 3:
         channel = np.indices(array3d.shape)[2].ravel()
         return [
             "rgb(200,200,200)" if np.isnan(v) else _channel_colour(int(c) % 3, float(v))
@@ -347,18 +347,27 @@ def draw_tensor(array: np.ndarray, key: str, hint: tuple[str, ...] = ()) -> None
 
 
 def _draw_rank3(array: np.ndarray, labels: list[str], key: str) -> None:
-    picture = is_image(array)
+    """A picture and/or a block of cubes; a single channel as a grid; else a slider over axis 0."""
     block = array.size <= BLOCK_LIMIT and dtype_name(array) != "string"
-    if picture and block:
-        left, right = st.columns(2)
-        left.plotly_chart(image_figure(array), key=f"{key}_image")
-        right.plotly_chart(block_figure(array, labels, image=True), key=f"{key}_3d")
-    elif picture:
+    single_channel = array.shape[-1] == 1 and array[..., 0].size <= GRID_LIMIT
+    if is_image(array) and array.shape[-1] == 3:
         if max(array.shape[:2]) > IMAGE_SIDE:
             st.caption(t("tensor.downscaled", side=IMAGE_SIDE))
-        st.plotly_chart(image_figure(array), key=f"{key}_image")
+        left, right = st.columns(2) if block else (st.container(), None)
+        left.plotly_chart(image_figure(array), key=f"{key}_image")
+        if right is not None:
+            right.plotly_chart(block_figure(array, labels, image=True), key=f"{key}_3d")
+    elif single_channel and dtype_name(array) != "string":
+        left, right = st.columns(2) if block else (st.container(), None)
+        left.plotly_chart(grid_figure(array[..., 0], labels[:2]), key=f"{key}_grid")
+        if right is not None:
+            right.plotly_chart(block_figure(array, labels, image=True), key=f"{key}_3d")
     elif block:
         st.plotly_chart(block_figure(array, labels), key=f"{key}_3d")
+    elif array[0].size <= GRID_LIMIT and dtype_name(array) != "string":
+        index = st.slider(labels[0], 0, array.shape[0] - 1, 0, key=f"{key}_matrix")
+        st.caption(t("tensor.slice_shown_2d", index=index))
+        st.plotly_chart(grid_figure(array[index], labels[1:]), key=f"{key}_grid")
     else:
         st.info(t("tensor.too_big_to_draw"))
 

@@ -156,6 +156,18 @@ def test_rank5_is_drawn_one_block_at_a_time_with_sliders() -> None:
     sliders[0].set_value(1).run()
     no_exception(at)
     assert "t[1, 0]" in " ".join(c.value for c in at.caption)
+    # A rank-3 block too big for cubes: one matrix at a time, chosen with a slider.
+    create(
+        at,
+        "maker",
+        tensor_maker="normal",
+        tensor_maker_params="0, 1, 5",
+        tensor_maker_shape="40,30,30",
+    )
+    assert metrics(at)["Size"] == "36,000"
+    at.slider(key="tensor_main_matrix").set_value(39).run()
+    no_exception(at)
+    assert "Drawing t[39]" in " ".join(c.value for c in at.caption)
 
 
 def test_an_uploaded_photo_becomes_an_int32_image_tensor(shared) -> None:
