@@ -36,6 +36,11 @@ MAX_COMPARE_SAMPLES = 500  # TFLite runs one sample at a time: keep the table qu
 DEFAULT_TARGETS = ["tfjs-layers", "tfjs-graph", "tflite", "tflite-float16", "tflite-int8"]
 
 
+def labels(prefix: str, options: list | tuple) -> dict[str, str]:
+    """Option → its label, translated now: a widget's format_func may run outside the page."""
+    return {option: t(f"{prefix}.{option}") for option in options}
+
+
 def show_format_error(error: PlaygroundError) -> None:
     """Like show_error, with this page's translations of the loaders' own error codes."""
     key = f"formats.loader_error.{error.code}"
@@ -156,12 +161,12 @@ def show_model(picked: dict) -> None:
         for item in info[role]
     ]
     st.markdown(f"**{t('formats.signature')}**")
-    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if hasattr(opened.model, "count_params"):
         st.markdown(f"**{t('formats.summary')}**")
         table = pd.DataFrame(layer_table(opened.model))
         table.columns = [t(f"formats.col.{c}") for c in table.columns]
-        st.dataframe(table, hide_index=True, use_container_width=True)
+        st.dataframe(table, hide_index=True, width="stretch")
     if hasattr(opened.model, "op_histogram"):
         st.markdown(f"**{t('formats.ops')}**")
         ops = pd.Series(opened.model.op_histogram(), name=t("formats.col.count"))
@@ -186,10 +191,10 @@ def _show_manifest(opened: OpenedModel) -> None:
         )
     )
     left, right = st.columns(2)
-    left.dataframe(pd.DataFrame(summary["shards"]), hide_index=True, use_container_width=True)
+    left.dataframe(pd.DataFrame(summary["shards"]), hide_index=True, width="stretch")
     weights = pd.DataFrame(summary["weights"])
     weights["shape"] = weights["shape"].map(_shape)
-    right.dataframe(weights, hide_index=True, use_container_width=True, height=240)
+    right.dataframe(weights, hide_index=True, width="stretch", height=240)
 
 
 # --- running ---------------------------------------------------------------------------------
@@ -232,7 +237,7 @@ def _show_output(output: dict) -> None:
         )
         return
     table = values.reshape(-1, values.shape[-1]) if values.ndim > 1 else values[None]
-    st.dataframe(pd.DataFrame(table), use_container_width=True)
+    st.dataframe(pd.DataFrame(table), width="stretch")
 
 
 def run_panel(picked: dict) -> None:
@@ -243,7 +248,7 @@ def run_panel(picked: dict) -> None:
     kind = st.radio(
         t("formats.input_kind"),
         kinds,
-        format_func=lambda k: t(f"formats.input.{k}"),
+        format_func=labels("formats.input", kinds).get,
         horizontal=True,
         key="formats_input_kind",
     )
@@ -265,10 +270,10 @@ def _held_out(picked: dict) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
     data = picked.get("data") or {}
     if data.get("x_val") is not None:
         x_val = np.asarray(data["x_val"])[:MAX_COMPARE_SAMPLES]
-        labels = data.get("y_val")
-        labels = None if labels is None else np.asarray(labels)[:MAX_COMPARE_SAMPLES]
+        truth = data.get("y_val")
+        truth = None if truth is None else np.asarray(truth)[:MAX_COMPARE_SAMPLES]
         representative = data.get("x_train")
-        return x_val, labels, x_val if representative is None else representative
+        return x_val, truth, x_val if representative is None else representative
     info = signature(picked["opened"].model)[0][0]
     x = np.concatenate([example_input(info, "random", seed) for seed in range(RANDOM_SAMPLES)])
     return x, None, x
@@ -305,15 +310,15 @@ def convert_panel(picked: dict) -> None:
         t("formats.targets"),
         list(TARGETS),
         default=DEFAULT_TARGETS,
-        format_func=lambda k: t(f"formats.target.{k}"),
+        format_func=labels("formats.target", TARGETS).get,
         key="formats_targets",
     )
     if st.button(t("formats.convert"), key="formats_convert", disabled=not targets):
-        x, labels, representative = _held_out(picked)
+        x, truth, representative = _held_out(picked)
         try:
             with st.spinner(t("formats.converting")):
                 st.session_state[COMPARE_KEY] = _compare(
-                    opened.model, x, labels, representative, targets
+                    opened.model, x, truth, representative, targets
                 )
         except PlaygroundError as error:
             show_format_error(error)
@@ -324,7 +329,7 @@ def convert_panel(picked: dict) -> None:
         "formats.compare_caption_labels" if result["labelled"] else "formats.compare_caption_random"
     )
     st.caption(t(caption, count=result["count"]))
-    st.dataframe(_comparison_table(result["rows"]), hide_index=True, use_container_width=True)
+    st.dataframe(_comparison_table(result["rows"]), hide_index=True, width="stretch")
     columns = st.columns(min(len(result["zips"]), 4) or 1)
     for index, (target, data) in enumerate(result["zips"].items()):
         columns[index % len(columns)].download_button(

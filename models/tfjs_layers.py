@@ -189,7 +189,9 @@ def _layer_class(path: Path, name: Any) -> str:
 
 def _keras3_layer(path: Path, entry: Any, functional: bool) -> dict:
     if not isinstance(entry, dict) or not isinstance(entry.get("config"), dict):
-        raise _bad(path, f"{path} has a layer entry that is no layer config", "tfjs_bad_topology")
+        raise _bad(
+            path, f"{path} has a layer entry that is no layer config", "tfjs_layers_bad_topology"
+        )
     class_name = _layer_class(path, entry.get("class_name"))
     layer = {
         "module": "keras.layers",
@@ -203,20 +205,40 @@ def _keras3_layer(path: Path, entry: Any, functional: bool) -> dict:
     return layer
 
 
+def _input_first(layers: list[dict]) -> list[dict]:
+    """A Sequential whose first layer carries `batch_input_shape` (what TF.js and Keras 2
+    write) gets an explicit InputLayer: Keras 3 layers no longer take that argument."""
+    if not layers or layers[0]["class_name"] == "InputLayer":
+        return layers
+    first = layers[0]["config"]
+    shape = first.pop("batch_input_shape", None)
+    if shape is None:
+        return layers
+    dtype = first.get("dtype") if isinstance(first.get("dtype"), str) else "float32"
+    name = f"{first.get('name', 'layer')}_input"
+    entry = {"batch_shape": shape, "dtype": dtype, "name": name}
+    head = {"module": "keras.layers", "class_name": "InputLayer", "config": entry}
+    return [{**head, "registered_name": None}, *layers]
+
+
 def _model_config(path: Path, document: Any) -> dict:
     """The model_config of a layers-model model.json, or a ModelFormatError saying why not."""
     topology = document.get("modelTopology") if isinstance(document, dict) else None
     if not isinstance(topology, dict):
-        raise _bad(path, f"{path} has no modelTopology: it is no TF.js model", "tfjs_not_a_model")
+        raise _bad(
+            path, f"{path} has no modelTopology: it is no TF.js model", "tfjs_layers_not_a_model"
+        )
     if "node" in topology or document.get("format") == "graph-model":
-        raise _bad(path, f"{path} is a TF.js graph model, not a layers model", "tfjs_not_layers")
+        raise _bad(
+            path, f"{path} is a TF.js graph model, not a layers model", "tfjs_layers_not_layers"
+        )
     config = topology.get("model_config", topology)
     if not isinstance(config, dict) or config.get("class_name") not in (
         "Sequential",
         "Model",
         "Functional",
     ):
-        raise _bad(path, f"{path} has no Sequential or Model config", "tfjs_not_a_model")
+        raise _bad(path, f"{path} has no Sequential or Model config", "tfjs_layers_not_a_model")
     return config
 
 
@@ -226,9 +248,11 @@ def _build(path: Path, config: dict) -> keras.Model:
     if isinstance(body, list):  # very old Sequential configs: a bare list of layers
         body = {"name": "sequential", "layers": body}
     if not isinstance(body, dict) or not isinstance(body.get("layers"), list):
-        raise _bad(path, f"{path} has a model config without layers", "tfjs_bad_topology")
+        raise _bad(path, f"{path} has a model config without layers", "tfjs_layers_bad_topology")
     functional = config["class_name"] != "Sequential"
     layers = [_keras3_layer(path, entry, functional) for entry in body["layers"]]
+    if not functional:
+        layers = _input_first(layers)
     rebuilt = {**body, "layers": layers, "name": body.get("name", "model")}
     try:
         if functional:
@@ -238,7 +262,7 @@ def _build(path: Path, config: dict) -> keras.Model:
         raise _bad(
             path,
             f"{path} describes a model Keras cannot build: {exc}",
-            "tfjs_bad_topology",
+            "tfjs_layers_bad_topology",
             detail=str(exc)[:200],
         ) from exc
 
@@ -254,7 +278,7 @@ def _assign(path: Path, model: keras.Model, weights: dict[str, np.ndarray]) -> N
                 raise _bad(
                     path,
                     f"{path}: weight {name} is not in the weightsManifest",
-                    "tfjs_missing_weight",
+                    "tfjs_layers_missing_weight",
                     weight=name,
                 )
             value = stored[name]
@@ -263,7 +287,7 @@ def _assign(path: Path, model: keras.Model, weights: dict[str, np.ndarray]) -> N
                     path,
                     f"{path}: weight {name} has shape {list(value.shape)}, "
                     f"the layer needs {list(variable.shape)}",
-                    "tfjs_weight_shape",
+                    "tfjs_layers_weight_shape",
                     weight=name,
                     expected=str(list(variable.shape)),
                     actual=str(list(value.shape)),
@@ -277,13 +301,13 @@ def read_model_json(folder: Path) -> dict:
     """model.json of `folder` as a dict, or a ModelFormatError naming the file."""
     path = Path(folder) / "model.json"
     if not path.is_file():
-        raise _bad(path, f"{path} is missing", "tfjs_missing_model_json")
+        raise _bad(path, f"{path} is missing", "tfjs_layers_missing_model_json")
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _bad(path, f"{path} is not valid JSON: {exc}", "tfjs_bad_json") from exc
+        raise _bad(path, f"{path} is not valid JSON: {exc}", "tfjs_layers_bad_json") from exc
     if not isinstance(document, dict):
-        raise _bad(path, f"{path} is not a TF.js model (no JSON object)", "tfjs_not_a_model")
+        raise _bad(path, f"{path} is not a TF.js model (no JSON object)", "tfjs_layers_not_a_model")
     return document
 
 
@@ -295,7 +319,9 @@ def load_layers_model(folder: Path) -> keras.Model:
     config = _model_config(path, document)
     manifest = document.get("weightsManifest", [])
     if not isinstance(manifest, list):
-        raise _bad(path, f"{path} has a weightsManifest that is not a list", "tfjs_bad_manifest")
+        raise _bad(
+            path, f"{path} has a weightsManifest that is not a list", "tfjs_layers_bad_manifest"
+        )
     weights = read_weights(folder, manifest)
     model = _build(path, config)
     _assign(path, model, weights)

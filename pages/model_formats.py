@@ -3,7 +3,14 @@
 import streamlit as st
 
 from components.code_panel import code_panel
-from components.format_views import code_snippets, convert_panel, pick_model, run_panel, show_model
+from components.format_views import (
+    code_snippets,
+    convert_panel,
+    labels,
+    pick_model,
+    run_panel,
+    show_model,
+)
 from components.i18n import t
 
 st.title(t("formats.title"))
@@ -15,7 +22,7 @@ sources = ["trained", "registry", "upload"]
 source = st.radio(
     t("formats.source"),
     sources,
-    format_func=lambda s: t(f"formats.source.{s}"),
+    format_func=labels("formats.source", sources).get,
     horizontal=True,
     key="formats_source",
 )

@@ -179,10 +179,10 @@ def test_missing_and_wrong_size_shards_are_named(written, tmp_path) -> None:
 
 def test_a_model_json_that_is_no_model(tmp_path) -> None:
     for text, code in (
-        ('{"hello": "world"}', "tfjs_not_a_model"),
-        ("[1, 2]", "tfjs_not_a_model"),
-        ("not json", "tfjs_bad_json"),
-        ('{"format": "graph-model", "modelTopology": {"node": []}}', "tfjs_not_layers"),
+        ('{"hello": "world"}', "tfjs_layers_not_a_model"),
+        ("[1, 2]", "tfjs_layers_not_a_model"),
+        ("not json", "tfjs_layers_bad_json"),
+        ('{"format": "graph-model", "modelTopology": {"node": []}}', "tfjs_layers_not_layers"),
     ):
         (tmp_path / "model.json").write_text(text)
         with pytest.raises(ModelFormatError) as error:
@@ -203,3 +203,34 @@ def test_lambda_and_unknown_layers_are_refused(written, tmp_path) -> None:
         with pytest.raises(ModelFormatError) as error:
             load_layers_model(folder)
         assert error.value.code == code
+
+
+def test_reads_a_layers_model_that_tensorflow_js_wrote(tmp_path) -> None:
+    """TF.js's own topology (first layer with batch_input_shape, no InputLayer; its own
+    layer names and initializers) and weights: Keras must predict what TF.js predicted."""
+    if not (TFJS / "node_modules" / "@tensorflow" / "tfjs").is_dir():
+        pytest.fail("TensorFlow.js is not installed: run `npm install --prefix tests/tfjs`")
+    x = RNG.random((2, 8, 8, 2)).astype("float32")
+    feeds = tmp_path / "x.json"
+    feeds.write_text(
+        json.dumps({"dtype": "float32", "shape": [2, 8, 8, 2], "data": x.ravel().tolist()})
+    )
+    done = subprocess.run(
+        [
+            shutil.which("node") or "node",
+            str(TFJS / "check_layers_save.js"),
+            str(tmp_path / "m"),
+            str(feeds),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])["outputs"][0]
+    theirs = np.array(out["data"], dtype=np.float32).reshape(out["shape"])
+    document = json.loads((tmp_path / "m" / "model.json").read_text())
+    assert document["modelTopology"]["class_name"] == "Sequential"  # no model_config wrapper
+    model = load_layers_model(tmp_path / "m")
+    assert [type(la).__name__ for la in model.layers][:2] == ["Conv2D", "BatchNormalization"]
+    assert np.abs(model.predict(x, verbose=0) - theirs).max() <= TFJS_TOLERANCE

@@ -1,0 +1,64 @@
+"""The Model formats page under AppTest, in English and Spanish: demo model, run, convert,
+a registry graph model with its op histogram and manifest, and bad typed values."""
+
+import pytest
+
+from tests.pages_helper import open_page
+
+PAGE = "pages/model_formats.py"
+
+
+def _texts(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [i.value for i in at.info] + [e.value for e in at.error]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_demo_model_runs_and_converts(lang) -> None:
+    at = open_page(PAGE, lang)
+    assert not at.exception
+    assert at.title[0].value == ("📦 Model formats" if lang == "en" else "📦 Formatos de modelo")
+    build = (
+        "Build a demo model (Iris)" if lang == "en" else "Crear un modelo de demostración (Iris)"
+    )
+    next(b for b in at.button if b.label == build).click().run()
+    assert not at.exception
+    assert at.metric[0].value in ("Keras",)
+    assert at.metric[1].value == "131"  # 4·16+16 + 16·3+3
+    summary = at.dataframe[1].value
+    assert list(summary.iloc[:, 1]) == ["Dense", "Dense"]
+    at.button(key="formats_run").click().run()
+    assert ("Output" if lang == "en" else "Salida") in _texts(at)
+    at.multiselect(key="formats_targets").set_value(["tfjs-layers", "tflite-int8"]).run()
+    at.button(key="formats_convert").click().run()
+    assert not at.exception
+    table = at.dataframe[-1].value
+    assert len(table) == 3  # the original and the two variants
+    assert table.iloc[1, 0] == "TF.js Layers"
+    agreement = table.iloc[:, 5].str.rstrip("%").astype(float)
+    accuracy = table.iloc[:, 4].str.rstrip("%").astype(float)
+    assert (agreement >= 90).all() and (accuracy >= 80).all()  # held-out Iris labels used
+
+
+def test_registry_graph_model_and_bad_values() -> None:
+    at = open_page(PAGE, "es")
+    at.radio(key="formats_source").set_value("registry").run()
+    at.selectbox(key="formats_registry_id").set_value("movenet-singlepose-lightning").run()
+    at.toggle(key="formats_registry_load").set_value(True).run()
+    assert not at.exception
+    assert at.metric[0].value == "Modelo Graph de TF.js"
+    texts = _texts(at)
+    assert "Histograma de operaciones" in texts and "Manifiesto de pesos" in texts
+    assert "float16" in texts  # MoveNet stores some weights as float16
+    assert "conversión parte de un modelo Keras" in texts
+    at.button(key="formats_run").click().run()
+    assert "forma [1, 1, 17, 3]" in _texts(at)
+    at.radio(key="formats_input_kind").set_value("values").run()
+    at.text_area(key="formats_values_0").input("[[1, 2").run()
+    assert not at.exception
+    assert any("JSON" in e.value for e in at.error)
+    at.text_area(key="formats_values_0").input("[[1, 2]]").run()
+    at.button(key="formats_run").click().run()
+    assert any("debe tener forma" in e.value for e in at.error)
+    assert at.metric[0].value == "Modelo Graph de TF.js"  # the model survived the bad input
