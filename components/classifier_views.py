@@ -491,7 +491,7 @@ def embed(image_uint8):                                             # [224, 224,
     interpreter.set_tensor(interpreter.get_input_details()[0]["index"], image_uint8[None])
     interpreter.invoke()
     scale, zero = pool["quantization"]
-    return (interpreter.get_tensor(pool["index"]).reshape(-1) - zero) * scale
+    return (interpreter.get_tensor(pool["index"]).reshape(-1).astype(np.float32) - zero) * scale
 
 # 2. A small dense head trained on the embeddings of your examples
 X = np.stack([embed(img) for img in images])    # [N, 1280]

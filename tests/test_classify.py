@@ -159,3 +159,13 @@ def test_occlusion_on_the_real_model_peaks_on_the_cat(photos) -> None:
     # The batched path agrees with the single-image path on the unoccluded photo.
     single = image_probabilities(model, spec, prepared.resized[None])[0]
     assert int(np.argmax(single)) == target
+
+
+def test_the_python_code_shown_on_the_page_runs_and_finds_the_cat(shared, monkeypatch, capsys):
+    from components.classifier_views import python_code
+
+    monkeypatch.chdir(shared / "models")
+    code = python_code(V2, 224).replace('"cat.jpg"', repr(str(shared / "data/images/cat.jpg")))
+    exec(compile(code, "code_panel", "exec"), {})
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith(("Egyptian cat", "tabby", "tiger cat", "Persian", "Siamese"))

@@ -71,6 +71,9 @@ def test_dog_button_in_spanish() -> None:
     assert not at.exception
     assert verdict(at).startswith("Clase más probable")
     assert top_label(at) in names(DOG_BREEDS)
+    at.radio(key="classifier_source").set_value("camera").run()
+    assert [c.label for c in at.camera_input] == [translate("classifier.camera", "es")]
+    assert top_label(at) in names(DOG_BREEDS)  # no shot yet: the last photo stays
 
 
 def test_bad_uploads_are_explained_and_the_last_photo_is_kept(shared) -> None:
