@@ -1,7 +1,8 @@
 """`python -m bench classify`: per model and image, p50/p90 ms of preprocessing and inference.
 
 Preprocessing is decode + resize + scale (+ quantize) from the file's bytes, as the page
-does it; inference is one model call with labelling of the top 5. Images come from
+does it; inference is one model call with labelling of the top 5; occlusion_map_ms is one
+occlusion-sensitivity map (about 100 runs), timed once. Images come from
 PLAYGROUND_DATA_DIR/images (cat.jpg, dog.bmp) and models from the local mirror; a model
 that cannot be loaded is reported with its reason instead of figures.
 """
@@ -15,10 +16,17 @@ from pathlib import Path
 
 import numpy as np
 
-from models.classify import classifier_ids, classifier_spec, predict, preprocess
+from models.classify import (
+    classifier_ids,
+    classifier_spec,
+    image_probabilities,
+    predict,
+    preprocess,
+)
 from models.errors import PlaygroundError
 from models.images import decode_image
 from models.loading import load_model
+from models.occlusion import sensitivity_map
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -57,8 +65,16 @@ def _time_model(model_id: str, images: dict[str, bytes], repeats: int) -> dict:
         figures[name] = {
             "preprocess": _percentiles(prep_ms),
             "inference": _percentiles(infer_ms),
+            "occlusion_map_ms": _occlusion_ms(model, spec, prepared),
         }
     return figures
+
+
+def _occlusion_ms(model, spec, prepared) -> float:
+    """One heatmap as the page computes it (about 100 model runs)."""
+    start = time.perf_counter()
+    sensitivity_map(prepared.resized, 0, lambda images: image_probabilities(model, spec, images))
+    return round((time.perf_counter() - start) * 1000, 1)
 
 
 def run(args: argparse.Namespace) -> dict:

@@ -158,3 +158,13 @@ def test_teach_two_classes_in_the_session() -> None:
     at.button(key="classifier_example_cat").click().run()  # state survives reruns
     says = [m.value for m in at.markdown if m.value.startswith("Your model says")]
     assert says and "**kitty**" in says[0]
+
+
+def test_without_example_photos_the_page_asks_for_one(monkeypatch) -> None:
+    monkeypatch.delenv("PLAYGROUND_DATA_DIR")
+    at = open_page(PAGE, "es")
+    assert not at.exception and not at.error
+    infos = [i.value for i in at.info]
+    assert translate("classifier.no_examples", "es") in infos
+    assert translate("classifier.no_photo", "es") in infos
+    assert translate("classifier.transfer.train", "es") in [b.label for b in at.button]
