@@ -81,6 +81,8 @@ def analyse(
         pose = smoother(pose, timestamp)
     if settings.mirror:
         frame, pose = np.ascontiguousarray(frame[:, ::-1]), pose.mirrored()
+    elif not frame.flags.writeable:  # a decoded photo may be a read-only view of its file
+        frame = frame.copy()
     return draw_pose(frame, pose, settings.draw), pose
 
 

@@ -179,3 +179,10 @@ def test_ice_servers_from_secrets_or_defaults() -> None:
     assert ice_servers(None, "[::1]:8501") == []
     assert ice_servers(None, "pose.streamlit.app") == PUBLIC_STUN
     assert ice_servers(None, "[2001:db8::1]:8501") == PUBLIC_STUN
+
+
+def test_analyse_draws_on_a_copy_of_a_read_only_photo(squat) -> None:
+    frozen = squat.copy()
+    frozen.flags.writeable = False
+    drawn, _ = analyse(frozen, _settings(mirror=False, smooth=False))
+    assert drawn is not frozen and np.array_equal(frozen, squat)
