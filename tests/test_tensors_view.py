@@ -83,3 +83,22 @@ def test_batch_grid_draws_the_first_items() -> None:
     assert len(batch_figure(many, LABELS).data) == BATCH_SHOWN
     blocks = batch_figure(build(Recipe("range(300, 354)", "2,3,3,3")), LABELS)
     assert [type(trace) for trace in blocks.data] == [go.Mesh3d, go.Scatter3d] * 2
+
+
+def test_every_key_built_at_run_time_is_translated() -> None:
+    """Keys like tensor.op.<id> are built from ids, so test_i18n's scan cannot see them."""
+    from components.i18n import catalog
+    from models.tensor_ops import ARG_KIND, OPERATIONS
+    from models.tensors import _GENERIC_AXES, _IMAGE_AXES, MAKER_PARAMS, PRESETS
+
+    keys = [f"tensor.op.{op}" for op in OPERATIONS]
+    keys += [f"tensor.arg.{kind}" for kind in ARG_KIND.values()]
+    keys += [f"tensor.arg_help.{kind}" for kind in ARG_KIND.values()]
+    keys += [f"tensor.preset.{name}" for name in PRESETS]
+    keys += [f"tensor.maker.{name}" for name in MAKER_PARAMS]
+    keys += [f"tensor.mode.{mode}" for mode in ("preset", "literal", "values", "maker", "image")]
+    keys += [f"tensor.note.{note}" for note in ("promoted", "int_mean", "to_float")]
+    names = {n for axes in [*_GENERIC_AXES.values(), *_IMAGE_AXES.values()] for n in axes}
+    keys += [f"tensor.axis.{name}" for name in names]
+    keys += [f"tensor.axis.{name}" for preset in PRESETS.values() for name in preset.axes]
+    assert [key for key in keys if key not in catalog()] == []
