@@ -108,6 +108,7 @@ def run(args: argparse.Namespace) -> dict:
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     mirror = Path(env["PLAYGROUND_MODEL_DIR"])
     sys.path.insert(0, str(ROOT))
+    load_before = os.getloadavg()[0]
     models = {}
     for model_id in _mirrored_ids(mirror):
         runs = [_fresh_process(model_id, env) for _ in range(max(1, args.repeat))]
@@ -123,6 +124,8 @@ def run(args: argparse.Namespace) -> dict:
         "mirror": str(mirror),
         "repeat": args.repeat,
         "cpus": os.cpu_count(),
+        # 1-minute load average before and after: figures taken on a busy machine are slower.
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "unit": "ms (median over fresh processes)",
         "models": models,
     }
