@@ -51,7 +51,11 @@ def _write_url() -> None:
     state["tensor_url"] = wanted
 
 
-def _fail(where: str, error: PlaygroundError) -> None:
+def _fail(where: str, error: Exception) -> None:
+    """Keep the message for the section it belongs to; an unforeseen error is said, not thrown."""
+    if not isinstance(error, PlaygroundError):
+        detail = f"{type(error).__name__}: {str(error)[:200]}"
+        error = PlaygroundError(t("common.unexpected_error", detail=detail))
     state["tensor_error"] = (where, error)
 
 
@@ -70,7 +74,7 @@ def _create(recipe: Recipe, op: str = "", arg: str = "") -> None:
     """Build the tensor (and run `op`); on bad input keep everything as it was."""
     try:
         value = build(recipe)
-    except PlaygroundError as error:
+    except Exception as error:  # a bug must not cost the student the page
         _fail("create", error)
         return
     preset = PRESETS.get(recipe.source.strip())
@@ -95,7 +99,7 @@ def _choose_op(op: str, arg: str) -> None:
 def _run(op: str, arg: str) -> None:
     try:
         result = apply(op, arg, state["tensor_value"])
-    except PlaygroundError as error:
+    except Exception as error:  # a bug must not cost the student the page
         _fail("operate", error)
         return
     state["tensor_result"] = result
@@ -230,7 +234,7 @@ def _create_inputs(mode: str) -> None:
         )
 
 
-def _operate_inputs(value) -> str:
+def _operate_inputs(value) -> None:
     left, right = st.columns([1, 2])
     op = left.selectbox(
         t("tensor.op_label"),
@@ -245,7 +249,6 @@ def _operate_inputs(value) -> str:
         key=f"tensor_arg_{op}",
         help=t(f"tensor.arg_help.{kind}"),
     )
-    return op
 
 
 def _show_result(value) -> None:
@@ -292,7 +295,7 @@ with st.expander(t("tensor.printed")):
 
 with st.container(border=True):
     st.subheader(t("tensor.operate_header"))
-    chosen = _operate_inputs(value)
+    _operate_inputs(value)
     st.button(t("tensor.run"), type="primary", key="tensor_run", on_click=_on_run)
     _show_error("operate")
     _show_result(value)
