@@ -182,7 +182,7 @@ def tfjs_kind(folder: Path) -> str:
         return "tfjs-layers"
     raise ModelFormatError(
         f"{Path(folder) / 'model.json'} is no TF.js model (no layers or graph topology)",
-        code="tfjs_not_a_model",
+        code="formats_not_a_model",
         file=str(Path(folder) / "model.json"),
     )
 

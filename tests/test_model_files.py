@@ -90,7 +90,7 @@ def test_missing_shard_and_garbage_tflite(small) -> None:
     assert garbage.value.code == "bad_tflite"
     with pytest.raises(ModelFormatError) as no_model:
         open_upload([("model.json", b'{"weightsManifest": []}')])
-    assert no_model.value.code == "tfjs_not_a_model"
+    assert no_model.value.code == "formats_not_a_model"
 
 
 def test_a_keras_file_with_a_lambda_layer_is_refused(tmp_path) -> None:
