@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 
 from components.i18n import t
 from models.tensor_ops import AxisLine
-from models.tensor_print import python_print, tfjs_print
+from models.tensor_print import is_summarised, python_print, tfjs_print
 from models.tensors import axis_names, count_nonfinite, describe, dtype_name, is_image, nbytes
 
 TEXT_LIMIT = 400  # cells up to which each value is written in its cell
@@ -311,6 +311,8 @@ def _bytes_text(count: int) -> str:
 
 def show_printed(array: np.ndarray) -> None:
     """The tensor as Python's print and TF.js's t.print() show it."""
+    if is_summarised(array):
+        st.caption(t("tensor.summarised"))
     tab_py, tab_js = st.tabs(["print(t)", "t.print()"])
     tab_py.code(python_print(array), language="python")
     tab_js.code(tfjs_print(array), language="javascript")
@@ -343,7 +345,12 @@ def draw_tensor(array: np.ndarray, key: str, hint: tuple[str, ...] = ()) -> None
             st.caption(t("tensor.batch_first", shown=BATCH_SHOWN, total=len(array)))
         st.plotly_chart(batch_figure(array, labels), key=f"{key}_batch")
     else:
-        st.info(t("tensor.too_big_to_draw"))
+        _too_big(array)
+
+
+def _too_big(array: np.ndarray) -> None:
+    st.info(t("tensor.too_big_to_draw"))
+    st.code(python_print(array), language="python")
 
 
 def _draw_rank3(array: np.ndarray, labels: list[str], key: str) -> None:
@@ -369,7 +376,7 @@ def _draw_rank3(array: np.ndarray, labels: list[str], key: str) -> None:
         st.caption(t("tensor.slice_shown_2d", index=index))
         st.plotly_chart(grid_figure(array[index], labels[1:]), key=f"{key}_grid")
     else:
-        st.info(t("tensor.too_big_to_draw"))
+        _too_big(array)
 
 
 def show_broadcast(lines: list[AxisLine], a_shape: tuple, b_shape: tuple) -> None:

@@ -13,7 +13,13 @@ import streamlit as st
 from components.code_panel import code_panel
 from components.feedback import show_error
 from components.i18n import t
-from components.tensor_view import draw_tensor, show_broadcast, show_metrics, show_printed
+from components.tensor_view import (
+    axis_labels,
+    draw_tensor,
+    show_broadcast,
+    show_metrics,
+    show_printed,
+)
 from models.errors import PlaygroundError
 from models.images import decode_image
 from models.tensor_code import full_code, values_code
@@ -259,6 +265,10 @@ def _show_result(value) -> None:
     st.markdown(f"#### {t('tensor.result')}: `{t(f'tensor.op.{op}')}` {f'`{arg}`' if arg else ''}")
     if op in BINARY and result.broadcast:
         show_broadcast(result.broadcast, value.shape, result.other.shape)
+    if result.axis is not None and value.ndim:
+        labels = axis_labels(value.shape, state.get("tensor_hint", ()))
+        name = str(result.axis) if op == "expand_dims" else labels[result.axis]
+        st.caption(t(f"tensor.along.{op}", axis=name))
     for note in result.notes:
         st.info(t(f"tensor.note.{note}"), icon="💡")
     show_metrics(result.value)

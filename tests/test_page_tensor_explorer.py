@@ -56,6 +56,7 @@ def test_create_draw_operate_and_keep_state_on_errors_in_english() -> None:
     }
     assert at.query_params["t"] == "magic"
     assert "tf.Tensor(\n[15 15 15], shape=(3,), dtype=int32)" in codes(at)
+    assert "Summed along axis 0 · rows" in " ".join(c.value for c in at.caption)
 
     create(at, "preset", tensor_preset="logits")
     assert at.query_params["op"] == "softmax"
