@@ -90,7 +90,7 @@ _NOT_OUTPUTS = {"Const", "Placeholder", "NoOp"}
 _LOAD_IDS = itertools.count(1)  # makes each load's function names unique in the process
 
 
-def _bad(folder: Path, message: str, code: str = "tfjs_bad_model", **params: Any) -> Exception:
+def _bad(folder: Path, message: str, code: str, **params: Any) -> ModelFormatError:
     return ModelFormatError(message, code=code, file=str(folder / "model.json"), **params)
 
 
@@ -363,21 +363,24 @@ def _graph_ends(graph: graph_pb2.GraphDef) -> tuple[list[dict], list[dict]]:
 
 
 def _signature_entries(folder: Path, model: dict, graph: Any) -> tuple[list[dict], list[dict]]:
-    """[{key, name, dtype?, tensorShape?}] for inputs and outputs, from the signature if any."""
+    """[{key, name, dtype?, tensorShape?}] for inputs and outputs: from the signature where
+    it lists them, else (each side on its own) as TF.js picks them from the graph."""
     signature = model.get("signature") or {}
-    if not (signature.get("inputs") or signature.get("outputs")):
-        return _graph_ends(graph)
+    if not isinstance(signature, dict):
+        raise _bad(folder, "model.json has a signature that is no object", "tfjs_bad_signature")
     try:
-        inputs, outputs = (
+        declared = [
             [
                 {**entry, "key": key, "name": _tensor_name(entry["name"])}
                 for key, entry in (signature.get(part) or {}).items()
             ]
             for part in ("inputs", "outputs")
-        )
+        ]
     except (KeyError, TypeError, AttributeError) as exc:
-        raise _bad(folder, f"model.json has a malformed signature: {exc!r}") from exc
-    return inputs, outputs
+        message = f"model.json has a malformed signature: {exc!r}"
+        raise _bad(folder, message, code="tfjs_bad_signature") from exc
+    found = _graph_ends(graph)
+    return declared[0] or found[0], declared[1] or found[1]
 
 
 def _placeholder_dims(node: node_def_pb2.NodeDef | None) -> tf.TensorShape:

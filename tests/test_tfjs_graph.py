@@ -676,6 +676,26 @@ def test_control_flow_v2_functions_get_their_weights(tmp_path) -> None:
     np.testing.assert_allclose(model(negative)["Identity"], [2.5, -5, -7.5])
 
 
+def test_signature_without_outputs_falls_back_to_the_graph(movenet_copy) -> None:
+    path = movenet_copy / "model.json"
+    model = json.loads(path.read_text())
+    del model["signature"]["outputs"]
+    path.write_text(json.dumps(model))
+    loaded = load_graph_model(movenet_copy)
+    assert [(o.name, o.shape) for o in loaded.outputs] == [("Identity", (1, 1, 17, 3))]
+
+
+def test_malformed_signature(movenet_copy) -> None:
+    path = movenet_copy / "model.json"
+    model = json.loads(path.read_text())
+    model["signature"]["inputs"] = {"input:0": {"dtype": "DT_INT32"}}  # no tensor name
+    path.write_text(json.dumps(model))
+    with pytest.raises(ModelFormatError) as caught:
+        load_graph_model(movenet_copy)
+    assert caught.value.code == "tfjs_bad_signature"
+    assert "signature" in caught.value.message
+
+
 def test_signature_that_leaves_an_input_unfed(movenet_copy) -> None:
     """A signature naming some other tensor as the input: the real Placeholder goes unfed."""
     path = movenet_copy / "model.json"
