@@ -168,3 +168,20 @@ def test_without_example_photos_the_page_asks_for_one(monkeypatch) -> None:
     assert translate("classifier.no_examples", "es") in infos
     assert translate("classifier.no_photo", "es") in infos
     assert translate("classifier.transfer.train", "es") in [b.label for b in at.button]
+
+
+def test_class_uploads_add_good_photos_and_explain_bad_ones(shared) -> None:
+    at = open_page(PAGE, "en")
+    cat = (shared / "data" / "images" / "cat.jpg").read_bytes()
+    files = [("a.jpg", cat, "image/jpeg"), ("b.txt", b"not a photo", "text/plain")]
+    at.file_uploader(key="transfer_upload_0").set_value(files).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        translate("error.image_not_image", "en", supported="JPEG, PNG, BMP, WebP, GIF")
+    ]
+    captions = [c.value for c in at.caption]
+    assert translate("classifier.transfer.examples", "en", count=1) in captions
+    at.run()  # a rerun does not add the same upload twice
+    captions = [c.value for c in at.caption]
+    assert translate("classifier.transfer.examples", "en", count=1) in captions
+    assert translate("classifier.transfer.examples", "en", count=0) in captions
