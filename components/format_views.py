@@ -19,7 +19,7 @@ import streamlit as st
 from components import model_cache
 from components.feedback import show_error
 from components.i18n import catalog, t
-from models.convert import TARGETS, compare, iris_demo_model, zip_bytes
+from models.convert import TARGETS, compare, iris_demo_model, mnist_demo_model, zip_bytes
 from models.describe import describe, layer_table, manifest_summary
 from models.errors import BadInput, PlaygroundError
 from models.model_files import OpenedModel, example_input, open_upload, run_model, signature
@@ -57,20 +57,32 @@ def show_format_error(error: PlaygroundError) -> None:
 
 
 def _trained_runs() -> dict[str, dict]:
+    """The Training lab's runs, then the demo models built on this page."""
     runs = dict(st.session_state.get("trained_models") or {})
-    if DEMO_KEY in st.session_state:
-        runs[t("formats.demo_name")] = st.session_state[DEMO_KEY]
+    for demo, run in st.session_state.get(DEMO_KEY, {}).items():
+        runs[t(f"formats.demo.{demo}")] = run
     return runs
 
 
+def _build_demo(demo: str) -> None:
+    with st.spinner(t("formats.building_demo")):
+        if demo == "iris":
+            run = iris_demo_model(model_cache.iris())
+        else:
+            run = mnist_demo_model(model_cache.mnist())
+    st.session_state.setdefault(DEMO_KEY, {})[demo] = run
+    st.session_state["formats_trained_run"] = t(f"formats.demo.{demo}")
+
+
 def _pick_trained() -> dict | None:
-    runs = _trained_runs()
-    if not runs:
+    if not st.session_state.get("trained_models"):
         st.info(t("formats.no_trained"))
-    if st.button(t("formats.build_demo"), key="formats_build_demo"):
-        with st.spinner(t("formats.building_demo")):
-            st.session_state[DEMO_KEY] = iris_demo_model()
-        runs = _trained_runs()
+    left, right = st.columns(2)
+    if left.button(t("formats.build_demo.iris"), key="formats_build_iris"):
+        _build_demo("iris")
+    if right.button(t("formats.build_demo.mnist"), key="formats_build_mnist"):
+        _build_demo("mnist")
+    runs = _trained_runs()
     if not runs:
         return None
     name = st.selectbox(t("formats.trained_pick"), list(runs), key="formats_trained_run")
@@ -150,15 +162,16 @@ def show_model(picked: dict) -> None:
     parameters = info["parameters"]
     right.metric(t("formats.parameters"), f"{parameters:,}" if parameters is not None else "—")
     st.caption(t(f"formats.kind_help.{opened.format}"))
+    inputs, outputs = signature(opened.model)
     rows = [
         {
             t("formats.col.role"): t(f"formats.role.{role}"),
-            t("formats.col.name"): item["name"],
-            t("formats.col.dtype"): item["dtype"],
-            t("formats.col.shape"): _shape(item["shape"]),
+            t("formats.col.name"): item.name,
+            t("formats.col.dtype"): item.dtype,
+            t("formats.col.shape"): _shape(list(item.shape)),
         }
-        for role in ("inputs", "outputs")
-        for item in info[role]
+        for role, items in (("inputs", inputs), ("outputs", outputs))
+        for item in items
     ]
     st.markdown(f"**{t('formats.signature')}**")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -90,3 +90,13 @@ def test_bad_targets_and_missing_calibration_data(iris, tmp_path) -> None:
     with pytest.raises(BadInput) as needs:
         convert(iris["model"], "tflite-int8", tmp_path)
     assert needs.value.code == "formats_needs_representative"
+
+
+def test_mnist_demo_learns_and_is_big_enough_to_shrink() -> None:
+    from models.convert import mnist_demo_model
+
+    run = mnist_demo_model(epochs=1)
+    model = run["model"]
+    assert model.count_params() == 784 * 128 + 128 + 128 * 10 + 10
+    predicted = np.asarray(model(run["x_val"])).argmax(axis=1)
+    assert np.mean(predicted == run["y_val"]) >= 0.8
