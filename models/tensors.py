@@ -105,7 +105,7 @@ PRESETS: dict[str, Preset] = {
         Recipe("range(0, 54)", "2,3,3,3,1"), ("time", "depth", "height", "width", "channels")
     ),
     "fib": Preset(Recipe("[0, 1, 1, 2, 3, 5, 8, 13, 21, 34]"), op="slice", arg="t[1:4]"),
-    "logits": Preset(Recipe("[[4.0, 5.0], [10.0, 1.0]]"), op="softmax"),
+    "logits": Preset(Recipe("[[4.0, 5.0], [10.0, 1.0]]"), op="softmax", arg="-1"),
     "rank6": Preset(Recipe("range(0, 64)", "2,2,2,2,2,2")),
 }
 
