@@ -162,15 +162,23 @@ def open_app(page: Page, url: str) -> None:
     """Load `url` and wait until Streamlit has finished running the script."""
     page.goto(url)
     page.wait_for_selector("[data-testid='stApp']")
+    # the sidebar can be drawn before the page's own elements: every page starts with a title
+    page.wait_for_selector("[data-testid='stMain'] h1")
     wait_idle(page)
 
 
 def wait_idle(page: Page, timeout: float = 120_000) -> None:
     """Wait until the script has run (the sidebar's language switch is drawn by every run)
-    and has stopped running (the status widget is gone)."""
+    and has stopped running: the app root reports `notRunning` (the status widget only shows
+    after a delay, so its absence alone says little) and no status widget is left."""
     page.wait_for_selector("[data-testid='stSidebarUserContent'] [role='radiogroup']")
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app && app.dataset.testScriptState === 'notRunning'
+                && !document.querySelector('[data-testid="stStatusWidget"]');
+        }""",
+        timeout=timeout,
     )
     page.wait_for_timeout(300)
 

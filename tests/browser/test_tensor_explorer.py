@@ -1,0 +1,51 @@
+"""Tensor explorer in Chromium: type a tensor literal, see its rank, shape and drawing."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import healthy, no_exception, open_app, screenshot, wait_idle
+from playwright.sync_api import Page
+
+LABELS = {
+    "en": {"mode": "Literal", "create": "Create tensor", "rank": "Rank", "shape": "Shape"},
+    "es": {"mode": "Literal", "create": "Crear tensor", "rank": "Rango", "shape": "Forma"},
+}
+
+
+def metric(page: Page, label: str) -> str:
+    """The value of the first st.metric whose label is `label`."""
+    box = page.locator("[data-testid='stMetric']").filter(
+        has=page.locator("[data-testid='stMetricLabel']", has_text=label)
+    )
+    return box.first.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_typed_literal_shows_rank_shape_and_drawing(page: Page, app_url: str, lang: str) -> None:
+    words = LABELS[lang]
+    open_app(page, f"{app_url}/tensors?lang={lang}")
+    page.locator("[data-testid='stRadio']").get_by_text(words["mode"], exact=True).click()
+    wait_idle(page)
+    literal = page.locator("[data-testid='stTextArea'] textarea").first
+    literal.fill("[[[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [10, 11, 12]]]")
+    literal.press("Control+Enter")  # commit the text area's value, as a student's click away does
+    wait_idle(page)
+    page.get_by_role("button", name=words["create"]).click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
+        ".some(e => e.innerText.includes('[2, 2, 3]'))"
+    )
+    wait_idle(page)
+    assert metric(page, words["rank"]) == "3"
+    assert metric(page, words["shape"]) == "[2, 2, 3]"
+    # the drawing: a Plotly figure whose data hold the twelve values
+    values = page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')]
+            .flatMap(p => (p.data || []).flatMap(d => [d.z, d.text, d.customdata]))
+            .flat(3).filter(v => v !== undefined && v !== null).map(String)"""
+    )
+    assert {"1", "12"} <= {v.strip() for v in values}, values[:40]
+    assert "t=" in page.url and "%5B%5B%5B1" in page.url.replace("%2C", ",") or "[[[1" in page.url
+    no_exception(page)
+    screenshot(page, f"tensors-literal-{lang}")
+    assert healthy(app_url)
