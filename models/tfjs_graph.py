@@ -415,6 +415,19 @@ def _prune(folder: Path, graph: graph_pb2.GraphDef, inputs: list[str], outputs: 
         raise _bad(folder, message, code="tfjs_bad_graph", detail=detail) from exc
 
 
+def _op_error_detail(exc: tf.errors.OpError) -> str:
+    """The sentence of a TF run-time error that says what is wrong (e.g. "indices[0] = 9 is
+    not in [0, 5)"), without the "Graph execution error:" banner and the Python stack."""
+    lines = [line.strip() for line in (exc.message or "").splitlines()]
+    useful = [
+        line
+        for line in lines
+        if line
+        and not line.startswith(("Graph execution error", "Detected at node", "File ", "[["))
+    ]
+    return (useful[-1] if useful else type(exc).__name__)[:300]
+
+
 class GraphModel:
     """A TF.js graph model running in TensorFlow: `model(x)` → {output name: array}.
 
@@ -519,7 +532,7 @@ class GraphModel:
         try:
             results = self._fn(*feeds)
         except tf.errors.OpError as exc:
-            detail = exc.message.splitlines()[0][:300] if exc.message else type(exc).__name__
+            detail = _op_error_detail(exc)
             raise BadInput(
                 f"the model could not run on this input: {detail}",
                 code="tfjs_run_failed",
