@@ -34,6 +34,7 @@ from models.pose import (
     export_rows,
     input_size,
     joint_angles,
+    warm_up,
 )
 from models.video import frames, probe
 
@@ -45,7 +46,9 @@ PREVIEW_QUALITY = 80
 def load(model_id: str):
     """The chosen pose model through the shared cache, or None after a clear message."""
     try:
-        return model_cache.model(model_id)
+        model = model_cache.model(model_id)
+        warm_up(model, input_size(model_id))
+        return model
     except PlaygroundError as error:
         show_error(error)
         return None

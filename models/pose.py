@@ -206,6 +206,20 @@ def run_model(model, square: np.ndarray) -> np.ndarray:
     return np.asarray(next(iter(outputs.values())), np.float32).reshape(17, 3)
 
 
+_warmed: set[int] = set()
+
+
+def warm_up(model, size: int) -> None:
+    """One call on a black square, once per loaded model and process.
+
+    A graph model's first call builds its kernels (1–2 s on a busy server); done in the
+    script thread right after loading, the live stream's first frame is not the one to wait.
+    """
+    if id(model) not in _warmed:
+        run_model(model, np.zeros((size, size, 3), np.uint8))
+        _warmed.add(id(model))
+
+
 @dataclass
 class Pose:
     """17 keypoints of one person in frame pixels: columns x, y, score (COCO order)."""

@@ -275,3 +275,21 @@ def test_only_video_containers_reach_ffmpeg() -> None:
     truncated = _video(5)[:200]
     with pytest.raises(BadInput):
         list(frames(truncated))
+
+
+def test_warm_up_runs_each_model_once() -> None:
+    from models import pose
+
+    calls = []
+
+    class Counting:
+        inputs = load_model(INT8).inputs
+
+        def __call__(self, batch):
+            calls.append(batch.shape)
+            return {"out": np.zeros((1, 1, 17, 3), np.float32)}
+
+    model = Counting()
+    pose.warm_up(model, 192)
+    pose.warm_up(model, 192)
+    assert calls == [(1, 192, 192, 3)]
