@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import av
+import cv2
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -80,7 +81,7 @@ def analyse(
     if smoother is not None:
         pose = smoother(pose, timestamp)
     if settings.mirror:
-        frame, pose = np.ascontiguousarray(frame[:, ::-1]), pose.mirrored()
+        frame, pose = cv2.flip(frame, 1), pose.mirrored()  # a new array, drawn on below
     elif not frame.flags.writeable:  # a decoded photo may be a read-only view of its file
         frame = frame.copy()
     return draw_pose(frame, pose, settings.draw), pose

@@ -176,12 +176,12 @@ def letterbox(frame: np.ndarray, size: int) -> tuple[np.ndarray, Letterbox]:
     """`frame` (uint8 [H, W, 3]) scaled without stretching and centred on a black square."""
     height, width = check_frame(frame).shape[:2]
     box = Letterbox.fit(width, height, size)
-    shrinking = box.new_width < width
-    resized = cv2.resize(
-        frame,
-        (box.new_width, box.new_height),
-        interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR,
-    )
+    # Bilinear, as tf.image.resize_with_pad and TF.js's resizeBilinear do, and ~15× cheaper
+    # than area averaging on a webcam frame (0.1 vs 1.3 ms at 640×480 → 192). Shrinking more
+    # than 4× (a phone photo), bilinear would skip most pixels: average areas there.
+    shrink = box.new_width / width < 0.25
+    interpolation = cv2.INTER_AREA if shrink else cv2.INTER_LINEAR
+    resized = cv2.resize(frame, (box.new_width, box.new_height), interpolation=interpolation)
     square = cv2.copyMakeBorder(
         resized,
         box.top,
