@@ -182,8 +182,9 @@ def show_model(picked: dict) -> None:
         st.dataframe(table, hide_index=True, width="stretch")
     if hasattr(opened.model, "op_histogram"):
         st.markdown(f"**{t('formats.ops')}**")
-        ops = pd.Series(opened.model.op_histogram(), name=t("formats.col.count"))
-        st.bar_chart(ops, horizontal=True)
+        count, op = t("formats.col.count"), t("formats.col.op")
+        ops = pd.DataFrame(list(opened.model.op_histogram().items()), columns=[op, count])
+        st.bar_chart(ops, x=op, y=count, horizontal=True, sort=f"-{count}")
     _show_manifest(opened)
 
 
@@ -204,9 +205,12 @@ def _show_manifest(opened: OpenedModel) -> None:
         )
     )
     left, right = st.columns(2)
-    left.dataframe(pd.DataFrame(summary["shards"]), hide_index=True, width="stretch")
+    shards = pd.DataFrame(summary["shards"])
+    shards.columns = [t("formats.col.shard"), t("formats.col.bytes")]
+    left.dataframe(shards, hide_index=True, width="stretch")
     weights = pd.DataFrame(summary["weights"])
     weights["shape"] = weights["shape"].map(_shape)
+    weights.columns = [t(f"formats.col.{c}") for c in weights.columns]
     right.dataframe(weights, hide_index=True, width="stretch", height=240)
 
 

@@ -224,10 +224,10 @@ def open_upload(files: list[tuple[str, bytes]]) -> OpenedModel:
     try:
         written = stage_files(files, folder)
         singles = [p for p in written if p.suffix.lower() in (".keras", ".h5", ".tflite")]
-        if (folder / "model.json").is_file():
-            opened = open_path(folder)
-        elif len(singles) == 1 and len(written) == 1:
+        if len(singles) == 1 and len(written) == 1:
             opened = open_path(singles[0])
+        elif (folder / "model.json").is_file() and not singles:
+            opened = open_path(folder)
         else:
             raise BadInput(
                 "upload either one .keras / .h5 / .tflite file, or a TF.js model.json "

@@ -75,6 +75,9 @@ def test_upload_names_are_reduced_and_checked(small) -> None:
     for bad in ([("evil.py", b"print(1)")], [("model.pkl", b"x")], []):
         with pytest.raises(BadInput):
             open_upload(bad)
+    with pytest.raises(BadInput) as mixed:  # a TF.js folder and a .keras file at once
+        open_upload([*data, ("small.keras", (small["folder"] / "small.keras").read_bytes())])
+    assert mixed.value.code == "formats_which_files"
     with pytest.raises(BadInput) as big:
         open_upload([("huge.tflite", b"\0" * (MAX_FILE_BYTES + 1))])
     assert big.value.code == "formats_file_too_big"
