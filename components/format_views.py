@@ -22,7 +22,16 @@ from components.i18n import catalog, t
 from models.convert import TARGETS, compare, iris_demo_model, mnist_demo_model, zip_bytes
 from models.describe import describe, layer_table, manifest_summary
 from models.errors import BadInput, PlaygroundError
-from models.model_files import OpenedModel, example_input, open_upload, run_model, signature
+from models.images import decode_image
+from models.model_files import (
+    OpenedModel,
+    example_input,
+    image_input,
+    open_upload,
+    run_model,
+    signature,
+    takes_image,
+)
 from models.registry import MODELS
 from models.store import locate_model
 
@@ -217,9 +226,22 @@ def _show_manifest(opened: OpenedModel) -> None:
 # --- running ---------------------------------------------------------------------------------
 
 
+def _image_for(info: Any, index: int) -> np.ndarray:
+    upload = st.file_uploader(
+        t("formats.image_for", name=info.name, shape=_shape(list(info.shape))),
+        type=["jpg", "jpeg", "png", "bmp", "webp", "gif"],
+        key=f"formats_image_{index}",
+    )
+    if upload is None:
+        return example_input(info, "zeros")
+    return image_input(decode_image(upload.getvalue()), info)
+
+
 def _input_for(info: Any, kind: str, index: int) -> np.ndarray:
+    if kind == "image" and takes_image(info):
+        return _image_for(info, index)
     if kind != "values":
-        return example_input(info, kind)
+        return example_input(info, "zeros" if kind == "image" else kind)
     default = json.dumps(example_input(info, "zeros").tolist())
     text = st.text_area(
         t("formats.values_for", name=info.name, shape=_shape(list(info.shape)), dtype=info.dtype),
@@ -262,6 +284,8 @@ def run_panel(picked: dict) -> None:
     st.subheader(t("formats.run_title"))
     inputs, _ = signature(picked["opened"].model)
     kinds = ["zeros", "random", "values"]
+    if any(takes_image(info) for info in inputs):
+        kinds.append("image")
     kind = st.radio(
         t("formats.input_kind"),
         kinds,

@@ -282,6 +282,31 @@ def example_input(info: TensorInfo, kind: str = "zeros", seed: int = 0) -> np.nd
     return rng.random(shape).astype(dtype)
 
 
+def takes_image(info: TensorInfo) -> bool:
+    """True for an input shaped like a batch of pictures: [N, H, W, 1 or 3]."""
+    return len(info.shape) == 4 and info.shape[-1] in (1, 3)
+
+
+def image_input(pixels: np.ndarray, info: TensorInfo) -> np.ndarray:
+    """An RGB uint8 picture [H, W, 3] resized to the input's size (224 where it is free),
+    grayscale if it wants one channel; integers stay 0–255, floats are scaled to [0, 1]."""
+    from PIL import Image
+
+    if not takes_image(info):
+        raise BadInput(
+            f"input {info.name} is not an image input",
+            code="formats_not_image_input",
+            name=info.name,
+        )
+    height, width = (224 if d is None or d < 0 else int(d) for d in info.shape[1:3])
+    picture = Image.fromarray(np.asarray(pixels, np.uint8)).resize((width, height))
+    if info.shape[-1] == 1:
+        picture = picture.convert("L")
+    array = np.asarray(picture).reshape(1, height, width, int(info.shape[-1]))
+    dtype = np.dtype(info.dtype)
+    return array.astype(dtype) / 255.0 if dtype.kind == "f" else array.astype(dtype)
+
+
 def typed_input(info: TensorInfo, values: Any) -> np.ndarray:
     """`values` (nested lists / an array) as the dtype and shape `info` needs, checked."""
     try:

@@ -165,3 +165,41 @@ def test_commands_reject_bad_input(small, tmp_path) -> None:
     (tmp_path / "bad" / "model.json").write_text('{"hello": 1}')
     done = _cli("convert", str(tmp_path / "bad"), "--to", "tflite", "--out", str(tmp_path / "o"))
     assert done.returncode == 3 and "no TF.js model" in done.stderr
+
+
+def test_an_image_feeds_an_image_input(shared) -> None:
+    from models.images import decode_image
+    from models.loading import load_model
+    from models.model_files import image_input, takes_image
+
+    pixels = decode_image((shared / "data" / "pose" / "squat.bmp").read_bytes())
+    movenet = load_model("movenet-singlepose-lightning")
+    info = signature(movenet)[0][0]
+    assert takes_image(info) and not takes_image(TensorInfo("x", "float32", (None, 4)))
+    x = image_input(pixels, info)
+    assert x.shape == (1, 192, 192, 3) and x.dtype == np.int32 and x.max() > 100
+    keypoints = np.asarray(run_model(movenet, [x])[0]["values"])
+    assert keypoints.shape == (1, 1, 17, 3) and np.median(keypoints[..., 2]) > 0.3
+    gray = image_input(pixels, TensorInfo("digit", "float32", (None, 28, 28, 1)))
+    assert gray.shape == (1, 28, 28, 1) and gray.min() >= 0.0 and gray.max() <= 1.0
+    with pytest.raises(BadInput):
+        image_input(pixels, TensorInfo("x", "float32", (None, 4)))
+
+
+def test_a_graph_op_the_loader_does_not_know_is_named(tmp_path) -> None:
+    import tensorflow as tf
+
+    from models.tfjs_graph import save_graph_model
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32, name="x")])
+    def double(x):
+        return tf.nn.relu(x) * 2.0
+
+    save_graph_model(double, tmp_path / "g")
+    document = json.loads((tmp_path / "g" / "model.json").read_text())
+    node = next(n for n in document["modelTopology"]["node"] if n["op"] == "Relu")
+    node["op"] = "MadeUpOp"
+    (tmp_path / "g" / "model.json").write_text(json.dumps(document))
+    with pytest.raises(ModelFormatError) as error:
+        open_upload(_files(tmp_path / "g"))
+    assert error.value.code == "tfjs_unknown_op" and "MadeUpOp" in error.value.message

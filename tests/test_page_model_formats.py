@@ -19,10 +19,9 @@ def test_demo_model_runs_and_converts(lang) -> None:
     at = open_page(PAGE, lang)
     assert not at.exception
     assert at.title[0].value == ("📦 Model formats" if lang == "en" else "📦 Formatos de modelo")
-    build = (
-        "Build a demo model (Iris)" if lang == "en" else "Crear un modelo de demostración (Iris)"
-    )
-    next(b for b in at.button if b.label == build).click().run()
+    build = "Build the Iris demo (tiny)" if lang == "en" else "Crear la demo Iris (diminuta)"
+    assert at.button(key="formats_build_iris").label == build
+    at.button(key="formats_build_iris").click().run()
     assert not at.exception
     assert at.metric[0].value in ("Keras",)
     assert at.metric[1].value == "131"  # 4·16+16 + 16·3+3
@@ -52,6 +51,7 @@ def test_registry_graph_model_and_bad_values() -> None:
     assert "Histograma de operaciones" in texts and "Manifiesto de pesos" in texts
     assert "float16" in texts  # MoveNet stores some weights as float16
     assert "conversión parte de un modelo Keras" in texts
+    assert "una imagen" in at.radio(key="formats_input_kind").options  # [1, 192, 192, 3] input
     at.button(key="formats_run").click().run()
     assert "forma [1, 1, 17, 3]" in _texts(at)
     at.radio(key="formats_input_kind").set_value("values").run()
