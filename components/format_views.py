@@ -371,6 +371,12 @@ def convert_panel(picked: dict) -> None:
     )
     st.caption(t(caption, count=result["count"]))
     st.dataframe(_comparison_table(result["rows"]), hide_index=True, width="stretch")
+    variant, size = t("formats.col.variant"), t("formats.col.size_kb")
+    sizes = pd.DataFrame(
+        [(t(f"formats.target.{r['target']}"), r["bytes"] / 1024) for r in result["rows"]],
+        columns=[variant, size],
+    )
+    st.bar_chart(sizes, x=variant, y=size, horizontal=True, sort=False, height=220)
     columns = st.columns(min(len(result["zips"]), 4) or 1)
     for index, (target, data) in enumerate(result["zips"].items()):
         columns[index % len(columns)].download_button(

@@ -31,6 +31,12 @@ def _sequential() -> keras.Model:
             keras.layers.Dense(8, activation="relu", kernel_regularizer="l2"),
             keras.layers.BatchNormalization(),
             keras.layers.Dropout(0.2),
+            keras.layers.Dense(
+                6,
+                activation="tanh",
+                kernel_initializer="he_normal",
+                kernel_regularizer=keras.regularizers.L1L2(1e-4, 1e-3),
+            ),
             keras.layers.Dense(3, activation="softmax"),
         ]
     )
