@@ -175,8 +175,11 @@ def ice_servers(secrets: Mapping[str, Any] | None, host: str) -> list[dict]:
     a public STUN server there would only slow connecting down on an offline machine.
     """
     section = dict(secrets or {})
-    if section.get("ice_servers"):
-        return [dict(server) for server in section["ice_servers"]]
+    listed = section.get("ice_servers")
+    if isinstance(listed, (list, tuple)):
+        servers = [dict(s) for s in listed if isinstance(s, Mapping) and s.get("urls")]
+        if servers:
+            return servers
     key_id = section.get("cloudflare_turn_key_id")
     token = section.get("cloudflare_turn_key_api_token")
     if key_id and token:

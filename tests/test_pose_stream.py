@@ -174,6 +174,8 @@ def test_ice_servers_from_secrets_or_defaults() -> None:
     turn = {"urls": ["turn:turn.example.org:3478"], "username": "u", "credential": "p"}
     assert ice_servers({"ice_servers": [turn]}, "example.streamlit.app") == [turn]
     assert ice_servers(None, "localhost:8501") == []
+    assert ice_servers({"ice_servers": "stun:x"}, "localhost") == []  # malformed: ignored
+    assert ice_servers({"ice_servers": [{"user": "u"}, turn]}, "a.b") == [turn]
     assert ice_servers(None, "127.0.0.1:8501") == []
     assert ice_servers({}, "") == []
     assert ice_servers(None, "[::1]:8501") == []
