@@ -45,7 +45,7 @@ _REGULARIZERS = {"L1": ("l1",), "L2": ("l2",), "L1L2": ("l1", "l2")}
 
 
 def _bad(path: Path, message: str, code: str, **params: Any) -> ModelFormatError:
-    return ModelFormatError(message, code=code, file=str(path), **params)
+    return ModelFormatError(message, code=code, file=Path(path).name, **params)
 
 
 # --- Keras 3 → TF.js (Keras 2 style) -------------------------------------------------------
