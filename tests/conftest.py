@@ -10,6 +10,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -36,3 +37,12 @@ def empty_mirror(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("PLAYGROUND_MODEL_DIR", str(tmp_path / "mirror"))
     monkeypatch.setenv("PLAYGROUND_CACHE_DIR", str(tmp_path / "cache"))
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def no_webrtc_session():
+    """AppTest has no real session manager, so `webrtc_streamer` would raise; with no session
+    info it renders in its not-playing state (PITFALLS.md #6). Frames are tested through the
+    callback itself, and the live stream in Chromium (tests/browser)."""
+    with mock.patch("streamlit_webrtc.component.get_this_session_info", return_value=None):
+        yield

@@ -7,7 +7,6 @@ renders with the stream stopped (PITFALLS.md #6). Frames are tested through the 
 """
 
 import io
-from unittest import mock
 
 import av
 import numpy as np
@@ -21,12 +20,6 @@ from models.loading import load_model
 from models.pose import estimate
 
 PAGE = "pages/live_pose.py"
-
-
-@pytest.fixture(autouse=True)
-def no_webrtc_session():
-    with mock.patch("streamlit_webrtc.component.get_this_session_info", return_value=None):
-        yield
 
 
 def _texts(elements) -> str:
