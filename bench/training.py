@@ -12,7 +12,6 @@ live / plain. Goal: ratio ≤ 1.05.
 import pylibsrtp  # noqa: F401  (before TensorFlow, see PITFALLS.md #1)
 
 import argparse
-import logging
 import os
 import statistics
 import sys
@@ -64,7 +63,9 @@ def run(args: argparse.Namespace) -> dict:
     os.environ.setdefault("PLAYGROUND_DATA_DIR", str(ROOT.parent / "shared" / "data"))
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     sys.path.insert(0, str(ROOT))
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    import streamlit.logger
+
+    streamlit.logger.set_log_level("error")  # bare mode warns on every element
     from models.training import presets
     from models.training.config import with_changes
     from models.training.data import make_dataset

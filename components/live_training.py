@@ -22,6 +22,7 @@ from models.training.diagnostics import true_classes
 
 REDRAW_INTERVAL = 0.5  # seconds between screen updates while training
 BOUNDARY_INTERVAL = 1.5  # the boundary costs a 3,600-point prediction
+MAX_BATCH_POINTS = 5000  # per-batch curves stop growing here (batch 1 × 2,000 epochs …)
 
 
 def series_labels(metric: str) -> dict[str, str]:
@@ -88,8 +89,9 @@ class LiveView:
         if event == "begin":
             self._epochs, self._steps = record["epochs"], record["steps"]
             return
-        if event == "batch" and self.per_batch:
-            self.figures.add(record["step"], record)
+        if event == "batch":
+            if self.per_batch and len(self.figures.series["loss"][0]) < MAX_BATCH_POINTS:
+                self.figures.add(record["step"], record)
         elif event == "epoch":
             self._store(record)
         now = time.perf_counter()

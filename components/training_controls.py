@@ -139,12 +139,17 @@ def read_config(layers: pd.DataFrame) -> TrainConfig:
     )
 
 
+def _labels(prefix: str, names) -> dict[str, str]:
+    """Translated option labels, computed now: a format_func must not depend on when it runs."""
+    return {name: t(f"{prefix}.{name}") for name in names}
+
+
 def preset_picker() -> str:
     """The preset select box; changing it loads that preset's whole configuration."""
     return st.selectbox(
         t("training.preset"),
         list(presets.PRESETS),
-        format_func=lambda p: t(f"training.preset.{p}"),
+        format_func=_labels("training.preset", presets.PRESETS).get,
         key="training_preset",
         on_change=_on_preset_change,
     )
@@ -188,14 +193,14 @@ def optimizer_controls(problem: str) -> None:
         t("training.loss"),
         losses,
         key="training_loss",
-        format_func=lambda n: t(f"training.loss.{n}"),
+        format_func=_labels("training.loss", losses).get,
     )
     left, right = st.columns(2)
     left.selectbox(
         t("training.optimizer"),
         list(OPTIMIZERS),
         key="training_optimizer",
-        format_func=lambda n: t(f"training.optimizer.{n}"),
+        format_func=_labels("training.optimizer", OPTIMIZERS).get,
     )
     right.text_input(
         t("training.learning_rate"), key="training_lr", help=t("training.learning_rate_help")
@@ -217,7 +222,7 @@ def schedule_controls() -> None:
         t("training.schedule"),
         list(SCHEDULES),
         key="training_schedule",
-        format_func=lambda n: t(f"training.schedule.{n}"),
+        format_func=_labels("training.schedule", SCHEDULES).get,
     )
     left, right = st.columns(2)
     if schedule == "time_decay":

@@ -296,7 +296,7 @@ def show_comparison() -> None:
         keys,
         horizontal=True,
         key="training_compare_series",
-        format_func=lambda k: t(f"training.compare.{k}"),
+        format_func={k: t(f"training.compare.{k}") for k in keys}.get,
     )
     curves = []
     for run in runs:
