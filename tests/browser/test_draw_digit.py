@@ -40,7 +40,11 @@ def test_drawn_stroke_gets_a_prediction(page: Page, app_url: str, lang: str) -> 
     except PlaywrightTimeout:
         draw_one(page)
     label = page.locator("[data-testid='stMetricLabel']", has_text=PREDICTION[lang])
-    label.wait_for(timeout=180_000)  # the first drawing on a fresh server trains the CNN
+    try:
+        label.wait_for(timeout=180_000)  # the first drawing on a fresh server trains the CNN
+    except PlaywrightTimeout:
+        screenshot(page, f"digit-no-prediction-{lang}")
+        raise
     wait_idle(page)
     value = page.locator("[data-testid='stMetric']").filter(has=label).first
     digit = value.locator("[data-testid='stMetricValue']").inner_text().strip()
