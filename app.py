@@ -1,5 +1,10 @@
 """Tensor Playground: navigation and the shared sidebar, nothing else.
 
+The pages live in `app_pages/`, not `pages/`: with a `pages/` folder beside app.py,
+Streamlit 1.67 starts every process in its old "pages directory" mode, so the first visitor
+of a fresh server who opens a deep link (a teacher's `/tensors?t=…`) gets that page run
+alone, without this navigation, sidebar or language, until someone opens `/`.
+
 `import pylibsrtp` must come before anything imports TensorFlow: TF 2.20+ exports OpenSSL's
 HMAC_Init_ex and streamlit-webrtc's SRTP would call TF's copy and crash (PITFALLS.md #1).
 """

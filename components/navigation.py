@@ -8,14 +8,14 @@ from components.i18n import t
 
 # (file, translation key of the title, icon, url path)
 PAGES = [
-    ("pages/home.py", "nav.home", "🏠", "home"),
-    ("pages/tensor_explorer.py", "nav.tensor_explorer", "🧊", "tensors"),
-    ("pages/training_lab.py", "nav.training_lab", "📈", "training"),
-    ("pages/draw_digit.py", "nav.draw_digit", "✍️", "digit"),
-    ("pages/image_classifier.py", "nav.image_classifier", "🖼️", "classifier"),
-    ("pages/live_pose.py", "nav.live_pose", "🕺", "pose"),
-    ("pages/toxicity.py", "nav.toxicity", "💬", "toxicity"),
-    ("pages/model_formats.py", "nav.model_formats", "📦", "formats"),
+    ("app_pages/home.py", "nav.home", "🏠", "home"),
+    ("app_pages/tensor_explorer.py", "nav.tensor_explorer", "🧊", "tensors"),
+    ("app_pages/training_lab.py", "nav.training_lab", "📈", "training"),
+    ("app_pages/draw_digit.py", "nav.draw_digit", "✍️", "digit"),
+    ("app_pages/image_classifier.py", "nav.image_classifier", "🖼️", "classifier"),
+    ("app_pages/live_pose.py", "nav.live_pose", "🕺", "pose"),
+    ("app_pages/toxicity.py", "nav.toxicity", "💬", "toxicity"),
+    ("app_pages/model_formats.py", "nav.model_formats", "📦", "formats"),
 ]
 
 

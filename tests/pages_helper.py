@@ -6,16 +6,19 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from components.navigation import PAGES
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+HOME = PAGES[0][0]
 
 
 def open_page(path: str, lang: str = "en", timeout: float = 180, **query: str) -> AppTest:
-    """app.py run once, then switched to `path` (e.g. "pages/toxicity.py") and run."""
+    """app.py run once, then switched to `path` (e.g. "app_pages/toxicity.py") and run."""
     at = AppTest.from_file(APP, default_timeout=timeout)
     at.query_params["lang"] = lang
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
-    if path != "pages/home.py":
+    if path != HOME:
         at.switch_page(path).run()
     return at

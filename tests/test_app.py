@@ -17,7 +17,7 @@ def test_every_page_renders(path: str, lang: str) -> None:
 
 
 def test_language_switch_translates_titles() -> None:
-    at = open_page("pages/home.py", "en")
+    at = open_page("app_pages/home.py", "en")
     assert at.title[0].value == "🧊 Tensor Playground"
     assert any("Tensor explorer" in m.value for m in at.markdown) or at.get("page_link")
     at.sidebar.radio(key="lang_choice").set_value("es").run()

@@ -257,4 +257,3 @@ def test_cli_exits_3_for_a_broken_model_and_2_for_an_unknown_id(tmp_path: Path):
     )
     assert unknown.returncode == 2
     assert "Known models" in unknown.stderr
-

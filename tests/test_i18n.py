@@ -23,7 +23,7 @@ def test_every_key_has_every_language_with_same_fields() -> None:
 
 def test_every_literal_key_in_the_code_is_translated() -> None:
     missing = []
-    for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("components/*.py")]:
+    for path in [ROOT / "app.py", *ROOT.glob("app_pages/*.py"), *ROOT.glob("components/*.py")]:
         for key in KEY_CALL.findall(path.read_text(encoding="utf-8")):
             if key not in catalog():
                 missing.append(f"{path.name}: {key}")

@@ -17,7 +17,7 @@ from PIL import Image
 from models import datasets, digit_model
 from models.mnist_cnn import build_mnist_cnn
 
-PAGE = "pages/draw_digit.py"
+PAGE = "app_pages/draw_digit.py"
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from test_images import gray_png
 from components.i18n import translate
 from models.classify import DOG_BREEDS, DOMESTIC_CATS, labels
 
-PAGE = "pages/image_classifier.py"
+PAGE = "app_pages/image_classifier.py"
 V2 = "mobilenet-v2-1.0-224-quant-tflite"
 
 

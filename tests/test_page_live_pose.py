@@ -19,7 +19,7 @@ from models.images import decode_image
 from models.loading import load_model
 from models.pose import estimate
 
-PAGE = "pages/live_pose.py"
+PAGE = "app_pages/live_pose.py"
 
 
 def _texts(elements) -> str:

@@ -5,7 +5,7 @@ import pytest
 
 from tests.pages_helper import open_page
 
-PAGE = "pages/model_formats.py"
+PAGE = "app_pages/model_formats.py"
 
 
 def _texts(at) -> str:

@@ -6,7 +6,7 @@ import numpy as np
 from pages_helper import open_page
 from streamlit.testing.v1 import AppTest
 
-PAGE = "pages/tensor_explorer.py"
+PAGE = "app_pages/tensor_explorer.py"
 
 
 def metrics(at: AppTest) -> dict[str, str]:

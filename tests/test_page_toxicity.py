@@ -11,7 +11,7 @@ from models import loading
 from models.toxicity import LABELS, MAX_TEXT_CHARS
 from models.use_tokenizer import load_tokenizer
 
-PAGE = "pages/toxicity.py"
+PAGE = "app_pages/toxicity.py"
 
 
 def _forget_model() -> None:

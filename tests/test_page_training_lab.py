@@ -13,7 +13,7 @@ from pages_helper import open_page
 from models.training import presets
 from models.training.config import to_url, with_changes
 
-PAGE = "pages/training_lab.py"
+PAGE = "app_pages/training_lab.py"
 CONTRACT_KEYS = {"model", "preset", "x_val", "y_val", "history"}
 
 
