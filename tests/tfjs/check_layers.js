@@ -15,18 +15,7 @@ const fs = require("fs");
 const path = require("path");
 const tf = require("@tensorflow/tfjs");
 
-const HOST = "http://model.local/";
-
-function diskFetch(modelDir) {
-  return async (url) => {
-    const name = decodeURIComponent(new URL(url).pathname.slice(1));
-    const file = path.join(modelDir, name);
-    if (!fs.existsSync(file)) {
-      return new Response("not found", { status: 404, statusText: "Not Found" });
-    }
-    return new Response(fs.readFileSync(file), { status: 200 });
-  };
-}
+const { HOST, diskFetch } = require("./disk_fetch");
 
 async function main() {
   const [modelDir, inputsPath] = process.argv.slice(2);
