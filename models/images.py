@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -202,3 +203,32 @@ def to_png_bytes(pixels: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(np.asarray(pixels, dtype=np.uint8)).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def read_image_file(path: Path) -> bytes:
+    """A picture file's bytes for the command line, or a BadInput naming it (missing, a
+    folder, larger than MAX_BYTES) — checked before reading, so a huge file is never loaded."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise BadInput(
+                f"{path} is {size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB.",
+                code="image_file_too_large",
+                size_mb=f"{size / 1e6:.1f}",
+                limit_mb=f"{MAX_BYTES / 1e6:.0f}",
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        message = f"Cannot read {path}: {exc.strerror or exc}."
+        raise BadInput(message, code="image_no_file", file=str(path)) from exc
+
+
+def decode_image_file(path: Path) -> np.ndarray:
+    """`decode_image` of a file; the message of a BadInput names the file it is about."""
+    data = read_image_file(path)
+    try:
+        return decode_image(data)
+    except BadInput as error:
+        error.message = f"{path}: {error.message}"
+        error.args = (error.message,)
+        raise

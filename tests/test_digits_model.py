@@ -205,7 +205,7 @@ def test_command_line_refuses_a_file_that_is_no_image(tmp_path, capsys) -> None:
     captured = capsys.readouterr()
     assert "notes.txt" in captured.err and not captured.out
     assert cli.main(["digit", str(tmp_path / "missing.png")]) == 2
-    assert "cannot read" in capsys.readouterr().err
+    assert "Cannot read" in capsys.readouterr().err
 
 
 def _non_digits() -> dict[str, np.ndarray]:

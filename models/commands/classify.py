@@ -10,11 +10,8 @@ import argparse
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
-
 from models.classify import check_top, classifier_spec, predict, preprocess
-from models.errors import BadInput
-from models.images import MAX_BYTES, decode_image
+from models.images import decode_image_file
 from models.loading import load_model
 
 DEFAULT_MODEL = "mobilenet-v2-1.0-224-quant-tflite"
@@ -30,38 +27,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.set_defaults(func=run_classify)
 
 
-def read_photo(path: Path) -> bytes:
-    """The file's bytes, or BadInput naming it (missing, a folder, larger than the cap)."""
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise BadInput(
-                f"{path} is larger than {MAX_BYTES / 1e6:.0f} MB.",
-                code="image_file_too_large",
-                size_mb=f"{path.stat().st_size / 1e6:.1f}",
-                limit_mb=f"{MAX_BYTES / 1e6:.0f}",
-            )
-        return path.read_bytes()
-    except OSError as exc:
-        raise BadInput(
-            f"Cannot read {path}: {exc.strerror or exc}.", code="classifier_no_file", file=str(path)
-        ) from exc
-
-
-def decode_named(path: Path) -> np.ndarray:
-    """Decoded pixels; a BadInput's message names the file it is about."""
-    try:
-        return decode_image(read_photo(path))
-    except BadInput as error:
-        error.message = f"{path}: {error.message}"
-        error.args = (error.message,)
-        raise
-
-
 def run_classify(args: argparse.Namespace) -> Iterator[dict]:
     """Check every input first (so a bad file fails before any output), then classify."""
     top = check_top(args.top)
     spec = classifier_spec(args.model)
-    photos = [(path, decode_named(path)) for path in args.images]
+    photos = [(path, decode_image_file(path)) for path in args.images]
     model = load_model(spec.model_id)
     for path, pixels in photos:
         result = predict(model, spec, preprocess(pixels, spec, model), top)

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from models import digit_model
 from models.digits import decode_image, prepare
-from models.errors import BadInput
-from models.images import MAX_BYTES
+from models.images import read_image_file
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -34,19 +33,9 @@ def _stderr_epochs(done: int, total: int, logs: dict) -> None:
     )
 
 
-def read_image(path: Path) -> bytes:
-    """The file's bytes, or BadInput naming it (missing, a folder, too large)."""
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise BadInput(f"{path} is larger than {MAX_BYTES} bytes", code="digit_file_too_big")
-        return path.read_bytes()
-    except OSError as exc:
-        raise BadInput(f"cannot read {path}: {exc.strerror or exc}", code="digit_no_file") from exc
-
-
 def run_digit(args: argparse.Namespace) -> Iterator[dict]:
     """One record per image: file, digit, probabilities, and the ink status of the drawing."""
-    images = [(path, decode_image(read_image(path), str(path))) for path in args.images]
+    images = [(path, decode_image(read_image_file(path), str(path))) for path in args.images]
     model = digit_model.default_model(_stderr_epochs)
     for path, pixels in images:
         prepared = prepare(pixels)
