@@ -242,6 +242,15 @@ def test_a_configuration_survives_the_url() -> None:
         )
 
 
+def test_a_nan_learning_rate_travels_in_the_link_and_is_refused_on_arrival() -> None:
+    config = with_changes(presets.preset("blobs").config, learning_rate=math.nan)
+    arrived = from_url(to_url(config))
+    assert math.isnan(arrived.learning_rate)
+    with pytest.raises(BadInput) as caught:
+        prepare(arrived, make_dataset(arrived.dataset, arrived.validation_split))
+    assert caught.value.code == "training_learning_rate"
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -80,7 +80,9 @@ def to_url(config: TrainConfig) -> str:
         | {"kind": layer.kind}
         for layer in config.layers
     ]
-    return json.dumps(data, separators=(",", ":"), allow_nan=False)
+    # NaN and ∞ stay in the link (Python JSON reads them back) so that a shared experiment
+    # shows the same refusal as the page that made it.
+    return json.dumps(data, separators=(",", ":"))
 
 
 _DEFAULT_LAYER = LayerSpec(kind="dense")
