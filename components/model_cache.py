@@ -81,19 +81,17 @@ def imagenet_index() -> list[str]:
     return datasets.load_imagenet_index()
 
 
-@st.cache_resource(show_spinner=False)
-def _digit_model(_progress: Any) -> Any:
-    from models.digit_model import default_model
-
-    return default_model(_progress)
-
-
 def digit_model(retrain: bool = False) -> Any:
-    """Draw a digit's default MNIST CNN; trained (with a progress bar) if not on disk, or asked."""
+    """Draw a digit's default MNIST CNN; trained (with a progress bar) if not on disk, or asked.
+
+    No `st.cache_resource` here: models/digit_model.py already keeps the model once per
+    process behind its own lock, and a cached function would record this session's progress
+    bar updates and replay them into every later session's page.
+    """
     from models.digit_model import default_model, is_ready
 
     if is_ready() and not retrain:
-        return _digit_model(None)
+        return default_model()
     bar = st.progress(0.0, text=t("digit.training"))
 
     def report(done: int, total: int, logs: dict) -> None:
@@ -102,9 +100,6 @@ def digit_model(retrain: bool = False) -> Any:
         bar.progress(min(done / total, 1.0), text=text)
 
     try:
-        if retrain:
-            _digit_model.clear()
-            default_model(report, retrain=True)
-        return _digit_model(report)
+        return default_model(report, retrain=retrain)
     finally:
         bar.empty()

@@ -103,28 +103,11 @@ def streamlit_server(log: Path, env: dict[str, str] | None = None) -> Iterator[s
             process.kill()
 
 
-def warm_up(browser: Browser, url: str) -> None:
-    """Open `/` once so the server runs app.py's navigation from then on.
-
-    Until pages/ is renamed, Streamlit 1.67 treats the first deep link of a fresh process as
-    an MPA v1 page (see test_deep_link_on_a_fresh_server_runs_the_app_shell); the page tests
-    open deep links, so they run after this first visit, as a class would after the teacher's.
-    """
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.set_default_timeout(120_000)
-        open_app(page, f"{url}/")
-    finally:
-        context.close()
-
-
 @pytest.fixture(scope="session")
-def app_url(browser: Browser) -> Iterator[str]:
+def app_url() -> Iterator[str]:
     """The base URL of a real Streamlit server running the app for this test session."""
     ARTIFACTS.mkdir(exist_ok=True)
     with streamlit_server(ARTIFACTS / "streamlit.log") as url:
-        warm_up(browser, url)
         yield url
 
 

@@ -12,20 +12,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import healthy, no_exception, open_app, screenshot, streamlit_server, warm_up
-from playwright.sync_api import Browser
+from conftest import healthy, no_exception, open_app, screenshot, streamlit_server
 from toxicity_standin import build_standin
 
 from models.use_tokenizer import load_tokenizer
 
 
 @pytest.fixture
-def app_with_standin(tmp_path: Path, browser: Browser) -> Iterator[str]:
+def app_with_standin(tmp_path: Path) -> Iterator[str]:
     """The app on a free port, its model mirror holding only the toxicity stand-in."""
     build_standin(tmp_path / "mirror" / "toxicity", load_tokenizer())
     env = {"PLAYGROUND_MODEL_DIR": str(tmp_path / "mirror")}
     with streamlit_server(tmp_path / "streamlit.log", env) as url:
-        warm_up(browser, url)
         yield url
 
 
