@@ -318,11 +318,8 @@ def typed_input(info: TensorInfo, values: Any) -> np.ndarray:
             name=info.name,
             dtype=info.dtype,
         ) from exc
-    fits = array.ndim == len(info.shape) and all(
-        d is None or d < 0 or d == a for d, a in zip(info.shape, array.shape, strict=True)
-    )
-    if not fits:
-        expected = "[" + ", ".join("?" if d is None else str(d) for d in info.shape) + "]"
+    if not info.fits(array.shape):
+        expected = info.shape_text()
         raise BadInput(
             f"input {info.name} must have shape {expected}, got {list(array.shape)}",
             code="formats_bad_shape",

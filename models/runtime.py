@@ -19,6 +19,16 @@ class TensorInfo:
     def as_dict(self) -> dict:
         return {"name": self.name, "dtype": self.dtype, "shape": list(self.shape)}
 
+    def fits(self, shape: tuple[int, ...]) -> bool:
+        """True when an array of `shape` can feed this input (None or -1 matches any size)."""
+        return len(shape) == len(self.shape) and all(
+            d is None or d < 0 or d == a for d, a in zip(self.shape, shape, strict=True)
+        )
+
+    def shape_text(self) -> str:
+        """The shape as error messages write it, "?" for a free dimension: [?, 192, 192, 3]."""
+        return "[" + ", ".join("?" if d is None or d < 0 else str(d) for d in self.shape) + "]"
+
 
 class Runnable(Protocol):
     """A loaded model: call it with arrays (positional in input order, or by name).

@@ -508,11 +508,8 @@ class GraphModel:
                 name=info.name,
                 dtype=info.dtype,
             ) from exc
-        shape_ok = len(array.shape) == len(info.shape) and all(
-            d is None or d == a for d, a in zip(info.shape, array.shape, strict=True)
-        )
-        if not shape_ok:
-            expected = "[" + ", ".join("?" if d is None else str(d) for d in info.shape) + "]"
+        if not info.fits(array.shape):
+            expected = info.shape_text()
             raise BadInput(
                 f"input {info.name!r} must have shape {expected}, got {list(array.shape)}",
                 code="tfjs_input_shape",
