@@ -12,11 +12,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from components.i18n import t
 from components.training_charts import LiveFigures, boundary_figure, update_boundary
-from models.training.boundary import boundary
+from models.training.boundary import Boundary, boundary
 from models.training.data import BINARY, Dataset
 from models.training.diagnostics import true_classes
 
@@ -141,16 +142,21 @@ class LiveView:
         data = self.data
         plane = boundary(self.model_getter(), data.x_val, data.problem)
         if self._boundary_figure is None:
-            self._boundary_figure = boundary_figure(
-                plane,
-                data.x_val,
-                true_classes(data.y_val, data.problem),
-                data.class_names,
-                data.problem == BINARY,
-                t("training.boundary_title"),
-            )
+            self._boundary_figure = dataset_boundary_figure(plane, data)
         else:
             update_boundary(self._boundary_figure, plane)
         self.boundary_slot.plotly_chart(
             self._boundary_figure, key=f"training_live_boundary_{self._draws}"
         )
+
+
+def dataset_boundary_figure(plane: Boundary, data: Dataset) -> go.Figure:
+    """The decision boundary `plane` over `data`'s validation points, titled for the page."""
+    return boundary_figure(
+        plane,
+        data.x_val,
+        true_classes(data.y_val, data.problem),
+        data.class_names,
+        data.problem == BINARY,
+        t("training.boundary_title"),
+    )

@@ -17,8 +17,8 @@ import streamlit as st
 
 from components.feedback import show_error
 from components.i18n import current_language, t
-from components.live_training import live_figures, series_labels
-from components.training_charts import boundary_figure, compare_figure, confusion_figure
+from components.live_training import dataset_boundary_figure, live_figures, series_labels
+from components.training_charts import compare_figure, confusion_figure
 from models.errors import BadInput
 from models.training import presets
 from models.training.boundary import boundary
@@ -257,16 +257,7 @@ def show_last_run(live: bool) -> None:
         if data is not None and data.x_val.shape[1:] == (2,):
             model = _trained()[run["name"]]["model"]
             plane = boundary(model, data.x_val, data.problem)
-            st.plotly_chart(
-                boundary_figure(
-                    plane,
-                    data.x_val,
-                    true_classes(data.y_val, data.problem),
-                    data.class_names,
-                    data.problem == BINARY,
-                    t("training.boundary_title"),
-                )
-            )
+            st.plotly_chart(dataset_boundary_figure(plane, data))
     if data is None:
         st.caption(t("training.model_dropped"))
         return
