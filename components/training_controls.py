@@ -72,6 +72,16 @@ def apply_config(config: TrainConfig) -> None:
     state.pop(_EDITOR, None)  # forget edits made to the previous table
 
 
+def keep_hidden_settings() -> None:
+    """Keep the settings of controls this run may not draw (momentum once Adam is chosen,
+    the decay once the schedule changes…): Streamlit forgets the state of a widget that a
+    run does not draw, so each run hands every setting back to session state as its own."""
+    state = st.session_state
+    for key in (*_FIELDS, "training_lr"):
+        if key in state:
+            state[key] = state[key]
+
+
 def _on_preset_change() -> None:
     apply_config(presets.preset(st.session_state["training_preset"]).config)
 
@@ -91,6 +101,7 @@ def apply_link_once() -> None:
             state["training_link_status"] = error
     if "training_preset" not in state:
         apply_config(presets.preset("linear").config)
+    keep_hidden_settings()
 
 
 def _number(value: object) -> float:

@@ -11,7 +11,7 @@ import pytest
 from pages_helper import open_page
 
 from models.training import presets
-from models.training.config import to_url, with_changes
+from models.training.config import OPTIMIZERS, SCHEDULES, to_url, with_changes
 
 PAGE = "app_pages/training_lab.py"
 CONTRACT_KEYS = {"model", "preset", "x_val", "y_val", "history"}
@@ -126,3 +126,22 @@ def test_a_shared_link_restores_the_experiment_and_a_bad_one_is_explained():
     assert not broken.exception
     assert "El enlace del experimento compartido está dañado" in texts(broken.error)
     assert broken.selectbox(key="training_preset").value == "linear"
+
+
+def test_every_optimizer_schedule_and_preset_trains_after_any_change_of_controls():
+    """Controls shown only for some choices (momentum for sgd/rmsprop, decay, factor…) are not
+    drawn for the others, and Streamlit forgets an undrawn widget's state: the page must still
+    read a whole configuration. One session walks all presets; with each, every optimizer, the
+    schedule rotating so that every optimizer meets every schedule."""
+    at = open_page(PAGE, "en")
+    for p, preset in enumerate(presets.PRESETS):
+        at.selectbox(key="training_preset").select(preset).run()
+        if preset != "linear":
+            at.number_input(key="training_train_size").set_value(64)
+        for o, optimizer in enumerate(OPTIMIZERS):
+            schedule = SCHEDULES[(o + p) % len(SCHEDULES)]
+            at.selectbox(key="training_optimizer").select(optimizer)
+            at.selectbox(key="training_schedule").select(schedule)
+            train(at, 1)  # one run: the controls the previous choice drew are gone in it
+            done = texts(at.success)
+            assert "Training finished: 1 epoch" in done, (preset, optimizer, schedule, done)
