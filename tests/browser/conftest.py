@@ -167,8 +167,12 @@ def wait_idle(page: Page, timeout: float = 120_000) -> None:
 
 
 def no_exception(page: Page) -> None:
+    """No exception box, and no "Page not found" dialog (Streamlit then runs the main page
+    instead, so the page under test would never have been shown)."""
     boxes = page.locator("[data-testid='stException']")
     assert boxes.count() == 0, boxes.first.inner_text()
+    dialogs = page.locator("[role='dialog']").filter(has_text="Page not found")
+    assert dialogs.count() == 0, f"{page.url}: {dialogs.first.inner_text()}"
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from conftest import healthy, no_exception, open_app, screenshot
 from playwright.sync_api import Page
@@ -20,8 +22,19 @@ def test_page_loads_without_exception(page: Page, app_url: str, url_path: str, l
     open_app(page, f"{app_url}/{url_path}?lang={lang}")
     page.wait_for_selector("h1")
     no_exception(page)
-    screenshot(page, f"page-{url_path}-{lang}")
+    screenshot(page, f"page-{url_path or 'home'}-{lang}")
     assert healthy(app_url)
+
+
+def test_home_link_opens_home_in_the_links_language(page: Page, app_url: str):
+    """`/home` is no page of Streamlit's (the default page lives at `/`): it must still open
+    Home, keep the language, and show no "Page not found" dialog."""
+    open_app(page, f"{app_url}/home?lang=es")
+    page.wait_for_timeout(1000)  # the dialog, when there is one, comes after the first run
+    no_exception(page)
+    address = urlsplit(page.url)
+    assert (address.path, address.query) == ("/", "lang=es"), page.url
+    assert "Explorador de tensores" in page.locator("[data-testid='stMain']").inner_text()
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
