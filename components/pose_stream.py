@@ -11,6 +11,7 @@ the stream. The same `analyse` runs the snapshot, photo and video paths.
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
 import threading
 import time
@@ -168,13 +169,18 @@ def processor() -> PoseProcessor:
 # --- ICE servers ---------------------------------------------------------------------------
 
 
-def ice_servers(secrets: Mapping[str, Any] | None, host: str) -> list[dict]:
-    """STUN/TURN servers: the `[webrtc]` secrets, else none on localhost, else public STUN.
+def ice_servers(
+    secrets: Mapping[str, Any] | None, host: str, env: Mapping[str, str] | None = None
+) -> list[dict]:
+    """STUN/TURN servers: the `[webrtc]` secrets, else Twilio's TURN when its credentials are
+    in the environment (Community Cloud turns top-level secrets into environment variables),
+    else none on localhost, else public STUN.
 
     On one machine the browser and the server reach each other by host candidates alone;
     a public STUN server there would only slow connecting down on an offline machine.
     """
     section = dict(secrets or {})
+    env = os.environ if env is None else env
     listed = section.get("ice_servers")
     if isinstance(listed, (list, tuple)):
         servers = [dict(s) for s in listed if isinstance(s, Mapping) and s.get("urls")]
@@ -189,6 +195,14 @@ def ice_servers(secrets: Mapping[str, Any] | None, host: str) -> list[dict]:
             return list(get_cloudflare_ice_servers(key_id, token))
         except ValueError:
             pass  # TURN provider unreachable: fall through to STUN, the page says if it fails
+    sid, auth = env.get("TWILIO_ACCOUNT_SID"), env.get("TWILIO_AUTH_TOKEN")
+    if sid and auth:
+        from streamlit_webrtc import get_twilio_ice_servers
+
+        try:
+            return [dict(server) for server in get_twilio_ice_servers(sid, auth)]
+        except Exception:  # noqa: BLE001  (Twilio unreachable or refusing: fall through)
+            pass
     if not host or urlsplit(f"//{host}").hostname in LOCAL_HOSTS:
         return []
     return [dict(server) for server in PUBLIC_STUN]

@@ -183,6 +183,32 @@ def test_ice_servers_from_secrets_or_defaults() -> None:
     assert ice_servers(None, "[2001:db8::1]:8501") == PUBLIC_STUN
 
 
+def test_twilio_turn_from_the_environment(monkeypatch) -> None:
+    """Community Cloud exposes top-level secrets as environment variables; with Twilio's pair
+    set, its TURN servers are asked for (Twilio's API is not reachable here: a stand-in answers
+    as streamlit_webrtc.get_twilio_ice_servers does) and an unreachable Twilio falls back."""
+    import streamlit_webrtc
+
+    turn = {"urls": "turn:global.turn.twilio.com:3478", "username": "x", "credential": "y"}
+    asked = []
+
+    def twilio(sid: str, token: str) -> list[dict]:
+        asked.append((sid, token))
+        return [turn]
+
+    monkeypatch.setattr(streamlit_webrtc, "get_twilio_ice_servers", twilio)
+    env = {"TWILIO_ACCOUNT_SID": "AC123", "TWILIO_AUTH_TOKEN": "secret"}
+    assert ice_servers(None, "pose.streamlit.app", env) == [turn]
+    assert asked == [("AC123", "secret")]
+    assert ice_servers(None, "pose.streamlit.app", {"TWILIO_ACCOUNT_SID": "AC123"}) == PUBLIC_STUN
+
+    def unreachable(sid: str, token: str) -> list[dict]:
+        raise ConnectionError("api.twilio.com unreachable")
+
+    monkeypatch.setattr(streamlit_webrtc, "get_twilio_ice_servers", unreachable)
+    assert ice_servers(None, "pose.streamlit.app", env) == PUBLIC_STUN
+
+
 def test_analyse_draws_on_a_copy_of_a_read_only_photo(squat) -> None:
     frozen = squat.copy()
     frozen.flags.writeable = False

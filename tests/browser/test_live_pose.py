@@ -15,7 +15,8 @@ import cv2
 import numpy as np
 import pytest
 from conftest import healthy, launch_chromium, no_exception, open_app, screenshot
-from playwright.sync_api import Browser, Page, Playwright
+from playwright.sync_api import Browser, Locator, Page, Playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from models.images import decode_image
 
@@ -55,11 +56,34 @@ def camera_browser(playwright: Playwright, shared, tmp_path_factory) -> Iterator
     browser.close()
 
 
-def output_video_playing(page: Page) -> bool:
+STOP = {"en": "Stop", "es": "Parar"}
+# The stream's own state, read from the <video> streamlit-webrtc shows: the server's frames are
+# arriving when it has a size and its clock runs past half a second.
+FRAMES_BACK = """(v, ms) => new Promise(resolve => {
+    const until = performance.now() + ms;
+    const check = () => (v.videoWidth > 0 && !v.paused && v.currentTime > 0.5) ? resolve(true)
+        : performance.now() > until ? resolve(false) : requestAnimationFrame(check);
+    check();
+})"""
+
+
+def start_stream(page: Page, lang: str, wait_s: float = 90) -> Locator:
+    """Press Start and wait for annotated frames to play; a connection that does not come up
+    in `wait_s` (a loaded machine) is stopped and started once more before the test fails."""
     frame = page.frame_locator("iframe[src*='webrtc']")
-    return frame.locator("video").first.evaluate(
-        "v => v.videoWidth > 0 && !v.paused && v.readyState >= 2 && v.currentTime > 0"
-    )
+    for attempt in (1, 2):
+        if attempt == 2:
+            frame.get_by_role("button", name=STOP[lang]).click()
+        frame.get_by_role("button", name=START[lang]).click()
+        video = frame.locator("video").first
+        try:
+            video.wait_for(timeout=wait_s * 1000)
+        except PlaywrightTimeout:
+            continue
+        if video.evaluate(FRAMES_BACK, wait_s * 1000):
+            return video
+    screenshot(page, "pose-live-no-frames")
+    raise AssertionError(f"no annotated frames came back within {wait_s} s, twice")
 
 
 def test_fake_camera_streams_annotated_frames_and_fills_the_panel(
@@ -70,18 +94,7 @@ def test_fake_camera_streams_annotated_frames_and_fills_the_panel(
         page = context.new_page()
         page.set_default_timeout(90_000)
         open_app(page, f"{app_url}/pose?lang=en")
-        frame = page.frame_locator("iframe[src*='webrtc']")
-        frame.get_by_role("button", name=START["en"]).click()
-        video = frame.locator("video").first
-        video.wait_for()
-        video.evaluate(
-            """v => new Promise((resolve, reject) => {
-                const t = setTimeout(() => reject(new Error('no frames came back')), 60000);
-                const check = () => (v.videoWidth > 0 && v.currentTime > 0.5)
-                    ? (clearTimeout(t), resolve()) : requestAnimationFrame(check);
-                check();
-            })"""
-        )
+        video = start_stream(page, "en")
         size = video.evaluate("v => [v.videoWidth, v.videoHeight, v.paused]")
         assert size[0] > 0 and size[1] > 0 and size[2] is False, size
         panel = page.locator(".st-key-pose_live_panel")
