@@ -5,8 +5,8 @@ import streamlit as st
 from components import digit_views
 from components.feedback import show_error
 from components.i18n import t
-from models.digit_model import predict, reference
-from models.digits import DOT, EMPTY, OK, decode_image, prepare
+from models.digits.model import predict, reference
+from models.digits.preprocess import DOT, EMPTY, OK, decode_image, prepare
 from models.errors import PlaygroundError
 
 st.title(t("digit.title"))

@@ -5,9 +5,9 @@ import streamlit as st
 from components import classifier_views as views
 from components.feedback import show_error
 from components.i18n import t
-from models.classify import classifier_spec, image_probabilities, predict, preprocess
 from models.errors import PlaygroundError
-from models.occlusion import sensitivity_map
+from models.vision.classify import classifier_spec, image_probabilities, predict, preprocess
+from models.vision.occlusion import sensitivity_map
 
 st.title(t("classifier.title"))
 st.caption(t("classifier.intro"))

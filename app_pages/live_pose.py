@@ -7,10 +7,10 @@ from components import pose_stream as live
 from components import pose_views as views
 from components.code_panel import code_panel
 from components.i18n import t
-from models.images import FORMATS
-from models.pose import DEFAULT_THRESHOLD, input_size
-from models.pose_draw import DrawOptions
-from models.video import MAX_FRAMES, VIDEO_TYPES
+from models.pose.draw import DrawOptions
+from models.pose.movenet import DEFAULT_THRESHOLD, input_size
+from models.vision.images import FORMATS
+from models.vision.video import MAX_FRAMES, VIDEO_TYPES
 
 st.title(t("pose.title"))
 st.caption(t("pose.intro"))

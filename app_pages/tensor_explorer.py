@@ -21,10 +21,10 @@ from components.tensor_view import (
     show_printed,
 )
 from models.errors import PlaygroundError
-from models.images import decode_image
-from models.tensor_code import full_code, values_code
-from models.tensor_ops import ARG_KIND, BINARY, OPERATIONS, apply, default_arg
-from models.tensors import DTYPES, MAKER_PARAMS, PRESETS, Recipe, build, from_image
+from models.tensors.code import full_code, values_code
+from models.tensors.make import DTYPES, MAKER_PARAMS, PRESETS, Recipe, build, from_image
+from models.tensors.ops import ARG_KIND, BINARY, OPERATIONS, apply, default_arg
+from models.vision.images import decode_image
 
 URL_KEYS = ("t", "s", "d", "op", "a")
 MODES = ("preset", "literal", "values", "maker", "image")

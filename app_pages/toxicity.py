@@ -7,7 +7,7 @@ from components.code_panel import code_panel
 from components.feedback import show_error
 from components.i18n import t
 from models.errors import PlaygroundError
-from models.toxicity import COURSE_THRESHOLD, LIBRARY_THRESHOLD, classify
+from models.text.toxicity import COURSE_THRESHOLD, LIBRARY_THRESHOLD, classify
 
 st.title(t("toxicity.title"))
 st.caption(t("toxicity.intro"))

@@ -16,17 +16,17 @@ from pathlib import Path
 
 import numpy as np
 
-from models.classify import (
+from models.errors import PlaygroundError
+from models.loading import load_model
+from models.vision.classify import (
     classifier_ids,
     classifier_spec,
     image_probabilities,
     predict,
     preprocess,
 )
-from models.errors import PlaygroundError
-from models.images import decode_image
-from models.loading import load_model
-from models.occlusion import sensitivity_map
+from models.vision.images import decode_image
+from models.vision.occlusion import sensitivity_map
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

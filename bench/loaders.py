@@ -28,10 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MIRROR = ROOT.parent / "shared" / "models"
 # The module each format's loader lives in: importing it (TensorFlow or LiteRT) is timed apart.
 _LOADER_MODULES = {
-    "tfjs-graph": "models.tfjs_graph",
-    "tfjs-layers": "models.tfjs_layers",
-    "tflite": "models.tflite",
-    "saved-model": "models.saved_model",
+    "tfjs-graph": "models.formats.tfjs_graph",
+    "tfjs-layers": "models.formats.tfjs_layers",
+    "tflite": "models.formats.tflite",
+    "saved-model": "models.formats.saved_model",
     "keras": "keras",
 }
 
@@ -43,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def _mirrored_ids(mirror: Path) -> list[str]:
-    from models.registry import MODELS
+    from models.store.registry import MODELS
 
     return [model_id for model_id in MODELS if (mirror / model_id).is_dir()]
 
@@ -60,9 +60,9 @@ def _zeros_for(model: object) -> list:
 
 def _measure_in_this_process(model_id: str) -> dict:
     """The figures for one model; meant to run in a fresh process (see `run`)."""
-    from models.loading import load_model, open_model
-    from models.registry import model_spec
-    from models.store import model_dir
+    from models.loading import load_model, open_registered
+    from models.store.files import model_dir
+    from models.store.registry import model_spec
 
     start = time.perf_counter()
     importlib.import_module(_LOADER_MODULES[model_spec(model_id).format])
@@ -71,7 +71,7 @@ def _measure_in_this_process(model_id: str) -> dict:
     loaded = time.perf_counter()
     load_model(model_id)
     warm = time.perf_counter()
-    open_model(model_spec(model_id), model_dir(model_id))
+    open_registered(model_spec(model_id), model_dir(model_id))
     reopened = time.perf_counter()
     figures = {
         "import_ms": (imported - start) * 1000,

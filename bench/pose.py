@@ -24,10 +24,10 @@ import psutil
 
 from components.pose_stream import PoseProcessor, Settings
 from models.errors import PlaygroundError
-from models.images import decode_image
 from models.loading import load_model
-from models.pose import POSE_MODELS, input_size, letterbox, run_model
-from models.pose_draw import DrawOptions
+from models.pose.draw import DrawOptions
+from models.pose.movenet import POSE_MODELS, input_size, letterbox, run_model
+from models.vision.images import decode_image
 
 WIDTH, HEIGHT = 640, 480
 WARMUP = 20

@@ -27,11 +27,11 @@ import psutil
 
 from bench.pose import _frames
 from components.pose_stream import PoseProcessor, Settings
-from models.classify import classifier_spec, predict, preprocess
-from models.images import decode_image
 from models.loading import load_model
-from models.pose import input_size
-from models.pose_draw import DrawOptions
+from models.pose.draw import DrawOptions
+from models.pose.movenet import input_size
+from models.vision.classify import classifier_spec, predict, preprocess
+from models.vision.images import decode_image
 
 GOAL_MB = 10.0
 POSE_MODEL = "movenet-singlepose-lightning"

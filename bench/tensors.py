@@ -16,9 +16,9 @@ import numpy as np
 import psutil
 
 from models.errors import BadInput
-from models.tensor_ops import apply
-from models.tensor_print import python_print, tfjs_print
-from models.tensors import Recipe, build
+from models.tensors.make import Recipe, build
+from models.tensors.ops import apply
+from models.tensors.printing import python_print, tfjs_print
 
 OPERATIONS = [
     ("add", "[1.0]"),

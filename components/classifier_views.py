@@ -23,11 +23,11 @@ from components import model_cache
 from components.code_panel import code_panel
 from components.feedback import show_error
 from components.i18n import t
-from models.classify import Prepared, Result, Step, classifier_ids
 from models.errors import PlaygroundError
-from models.images import decode_image
-from models.registry import model_spec
-from models.store import mirror_model_root
+from models.store.locate import mirror_model_root
+from models.store.registry import model_spec
+from models.vision.classify import Prepared, Result, Step, classifier_ids
+from models.vision.images import decode_image
 
 PHOTO = "classifier_photo"  # {"name", "digest", "pixels", "original_shape"}
 FAILURES = "classifier_failures"  # {model id: English reason} for models that did not load
@@ -335,7 +335,7 @@ def transfer_state() -> dict:
 
 def get_extractor() -> Any | None:
     """MobileNetV2 read up to its 1280-value pool (one per process), or None after a message."""
-    from models.transfer import TRANSFER_MODELS, feature_extractor
+    from models.vision.transfer import TRANSFER_MODELS, feature_extractor
 
     try:
         return feature_extractor(TRANSFER_MODELS[0])
@@ -354,7 +354,7 @@ def class_count() -> int:
 
 def add_example(state: dict, slot: int, pixels: np.ndarray, extractor: Any) -> None:
     """The photo and its mirror image as two embeddings of class `slot`, plus a thumbnail."""
-    from models.transfer import MAX_EXAMPLES
+    from models.vision.transfer import MAX_EXAMPLES
 
     embeddings = state["examples"].setdefault(slot, [])
     if len(embeddings) >= 2 * MAX_EXAMPLES:
@@ -400,7 +400,7 @@ def class_column(state: dict, slot: int, photo: dict | None, extractor: Any) -> 
 
 def train(state: dict, names: list[str]) -> None:
     """Check the classes, train the head with a live loss/accuracy chart, keep it."""
-    from models.transfer import check_classes, head_to_bytes, train_head
+    from models.vision.transfer import check_classes, head_to_bytes, train_head
 
     counts = [len(state["thumbs"].get(i, [])) for i in range(len(names))]
     try:
@@ -457,7 +457,7 @@ def show_training(state: dict) -> None:
 
 def show_own_prediction(state: dict, photo: dict | None, extractor: Any) -> None:
     """The trained head's per-class probabilities for the photo at the top of the page."""
-    from models.transfer import head_probabilities
+    from models.vision.transfer import head_probabilities
 
     if state["head"] is None or photo is None:
         return

@@ -17,9 +17,9 @@ from streamlit_drawable_canvas import st_canvas
 from components import model_cache
 from components.code_panel import code_panel
 from components.i18n import t
-from models.digit_model import Prediction, is_ready, newest_lab_run
-from models.digits import MAX_SIDE, PreparedDigit, centre_of_mass
-from models.images import MAX_BYTES
+from models.digits.model import Prediction, is_ready, newest_lab_run
+from models.digits.preprocess import MAX_SIDE, PreparedDigit, centre_of_mass
+from models.vision.images import MAX_BYTES
 
 CANVAS_SIDE = 280
 LOW_CONFIDENCE = 0.6

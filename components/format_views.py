@@ -19,11 +19,10 @@ import streamlit as st
 from components import model_cache
 from components.feedback import show_error
 from components.i18n import catalog, t
-from models.convert import TARGETS, compare, iris_demo_model, mnist_demo_model, zip_bytes
-from models.describe import describe, layer_table, manifest_summary
 from models.errors import BadInput, PlaygroundError
-from models.images import decode_image
-from models.model_files import (
+from models.formats.convert import TARGETS, compare, zip_bytes
+from models.formats.describe import describe, layer_table, manifest_summary
+from models.formats.model_files import (
     OpenedModel,
     example_input,
     image_input,
@@ -32,8 +31,10 @@ from models.model_files import (
     signature,
     takes_image,
 )
-from models.registry import MODELS
-from models.store import locate_model
+from models.store.locate import locate_model
+from models.store.registry import MODELS
+from models.training.demos import iris_demo_model, mnist_demo_model
+from models.vision.images import decode_image
 
 OPENED_KEY = "formats_opened"
 DEMO_KEY = "formats_demo"

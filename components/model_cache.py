@@ -14,9 +14,9 @@ import pandas as pd
 import streamlit as st
 
 from components.i18n import t
-from models import datasets
 from models.loading import is_loaded, load_model
-from models.store import Progress, locate_dataset, locate_model
+from models.store import datasets
+from models.store.locate import Progress, locate_dataset, locate_model
 
 
 def _progress_bar(label: str) -> tuple[Progress, Any]:
@@ -84,11 +84,11 @@ def imagenet_index() -> list[str]:
 def digit_model(retrain: bool = False) -> Any:
     """Draw a digit's default MNIST CNN; trained (with a progress bar) if not on disk, or asked.
 
-    No `st.cache_resource` here: models/digit_model.py already keeps the model once per
+    No `st.cache_resource` here: models/digits/model.py already keeps the model once per
     process behind its own lock, and a cached function would record this session's progress
     bar updates and replay them into every later session's page.
     """
-    from models.digit_model import default_model, is_ready
+    from models.digits.model import default_model, is_ready
 
     if is_ready() and not retrain:
         return default_model()

@@ -27,8 +27,8 @@ import pandas as pd
 import streamlit as st
 
 from components.i18n import t
-from models.pose import Pose, PoseSmoother, estimate, joint_angles
-from models.pose_draw import DrawOptions, draw_pose
+from models.pose.draw import DrawOptions, draw_pose
+from models.pose.movenet import Pose, PoseSmoother, estimate, joint_angles
 
 PROCESSOR_KEY = "pose_processor"
 SHOWN_KEY = "pose_live_shown"

@@ -24,8 +24,7 @@ from components.feedback import show_error
 from components.i18n import t
 from components.pose_stream import Settings, analyse, angle_table, keypoint_table
 from models.errors import PlaygroundError
-from models.images import decode_image
-from models.pose import (
+from models.pose.movenet import (
     KEYPOINT_NAMES,
     POSE_MODELS,
     Pose,
@@ -36,7 +35,8 @@ from models.pose import (
     joint_angles,
     warm_up,
 )
-from models.video import frames, probe
+from models.vision.images import decode_image
+from models.vision.video import frames, probe
 
 VIDEO_KEY = "pose_video_result"
 PREVIEW_SIDE = 480

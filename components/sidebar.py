@@ -7,8 +7,8 @@ import streamlit as st
 from components.i18n import LANGUAGES, current_language, t
 from models.errors import PlaygroundError
 from models.loading import is_loaded, last_failure
-from models.registry import DATASETS, MODELS
-from models.store import locate_dataset, locate_model
+from models.store.locate import locate_dataset, locate_model
+from models.store.registry import DATASETS, MODELS
 
 
 def model_status(model_id: str) -> tuple[str, str]:

@@ -16,9 +16,9 @@ from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from components.i18n import t
-from models.tensor_ops import AxisLine
-from models.tensor_print import is_summarised, python_print, tfjs_print
-from models.tensors import axis_names, count_nonfinite, describe, dtype_name, is_image, nbytes
+from models.tensors.make import axis_names, count_nonfinite, describe, dtype_name, is_image, nbytes
+from models.tensors.ops import AxisLine
+from models.tensors.printing import is_summarised, python_print, tfjs_print
 
 TEXT_LIMIT = 400  # cells up to which each value is written in its cell
 GRID_LIMIT = 40_000  # cells up to which a heatmap is drawn at all

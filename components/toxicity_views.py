@@ -19,8 +19,8 @@ from components import model_cache
 from components.feedback import show_error
 from components.i18n import catalog, t
 from models.errors import PlaygroundError
-from models.store import mirror_model_root
-from models.toxicity import (
+from models.store.locate import mirror_model_root
+from models.text.toxicity import (
     MAX_BATCH_TEXTS,
     MAX_CSV_BYTES,
     MAX_EFFECT_WORDS,
@@ -37,7 +37,7 @@ from models.toxicity import (
     read_csv_table,
     word_effects,
 )
-from models.use_tokenizer import Tokenizer, load_tokenizer
+from models.text.use_tokenizer import Tokenizer, load_tokenizer
 
 MODEL_ID = "toxicity"
 FAILURE_KEY = "toxicity_model_failure"
@@ -240,8 +240,8 @@ def python_code(text: str, threshold: float) -> str:
     """The Python that gives this page's result, with the student's text and threshold."""
     return f"""
 from models.loading import load_model
-from models.toxicity import batch_inputs, classify
-from models.use_tokenizer import load_tokenizer
+from models.text.toxicity import batch_inputs, classify
+from models.text.use_tokenizer import load_tokenizer
 
 tokenizer = load_tokenizer()          # USE vocabulary: 8,000 SentencePiece pieces
 model = load_model("toxicity")        # the TF.js graph model from TF Hub, run by TensorFlow

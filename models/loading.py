@@ -1,6 +1,6 @@
 """Open a registered model by id, once per process.
 
-`load_model(id)` resolves the files (models/store.py) and opens them with the loader for
+`load_model(id)` resolves the files (models/store/locate.py) and opens them with the loader for
 the model's format. Results are kept in a process-wide cache shared by the command line,
 the benchmarks and Streamlit (whose `st.cache_resource` wrappers in
 components/model_cache.py sit on top), so a second load costs nothing. Each id has its own
@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from models.errors import PlaygroundError
-from models.registry import ModelSpec, model_spec
-from models.store import Progress, model_dir
+from models.formats.open import KERAS, SAVED_MODEL, open_model
+from models.store.files import model_dir
+from models.store.locate import Progress
+from models.store.registry import ModelSpec, model_spec
 
 _cache: dict[str, Any] = {}
 _failures: dict[str, str] = {}
@@ -42,7 +44,7 @@ def load_model(model_id: str, progress: Progress | None = None) -> Any:
     with lock:
         if model_id not in _cache:
             try:
-                _cache[model_id] = open_model(spec, model_dir(model_id, progress))
+                _cache[model_id] = open_registered(spec, model_dir(model_id, progress))
             except PlaygroundError as error:
                 _failures[model_id] = error.message
                 raise
@@ -50,27 +52,14 @@ def load_model(model_id: str, progress: Progress | None = None) -> Any:
     return _cache[model_id]
 
 
-def open_model(spec: ModelSpec, folder: Path) -> Any:
-    """Open the files in `folder` with the loader for `spec.format`."""
-    if spec.format == "tflite":
-        from models.tflite import TFLiteModel
-
-        return TFLiteModel(folder / "model.tflite")
-    if spec.format == "tfjs-graph":
-        from models.tfjs_graph import load_graph_model
-
-        return load_graph_model(folder)
-    if spec.format == "tfjs-layers":
-        from models.tfjs_layers import load_layers_model
-
-        return load_layers_model(folder)
-    if spec.format == "keras":
+def open_registered(spec: ModelSpec, folder: Path) -> Any:
+    """Open a registered model's files in `folder`: a Keras application is built in code
+    around its weights file; every other format opens its first file (or, for a SavedModel,
+    the folder) with models/formats/open.py."""
+    if spec.format == KERAS:
         return _keras_application(spec, folder)
-    if spec.format == "saved-model":
-        from models.saved_model import SavedModel
-
-        return SavedModel(folder)
-    raise ValueError(f"no loader for format {spec.format!r}")
+    target = folder if spec.format == SAVED_MODEL else folder / spec.files[0].name
+    return open_model(spec.format, target)
 
 
 def _keras_application(spec: ModelSpec, folder: Path) -> Any:

@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
-from models.classify import (
+from models.errors import BadInput
+from models.loading import load_model
+from models.vision.classify import (
     DOG_BREEDS,
     DOMESTIC_CATS,
     check_top,
@@ -14,10 +16,8 @@ from models.classify import (
     predict,
     preprocess,
 )
-from models.errors import BadInput
-from models.images import decode_image
-from models.loading import load_model
-from models.occlusion import patch_positions, sensitivity_map
+from models.vision.images import decode_image
+from models.vision.occlusion import patch_positions, sensitivity_map
 
 V2 = "mobilenet-v2-1.0-224-quant-tflite"
 V1 = "mobilenet-v1-0.25-128-quant-tflite"

@@ -10,8 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from models.classify import DOG_BREEDS, DOMESTIC_CATS, labels
 from models.cli import main
+from models.vision.classify import DOG_BREEDS, DOMESTIC_CATS, labels
 
 ROOT = Path(__file__).resolve().parent.parent
 V2 = "mobilenet-v2-1.0-224-quant-tflite"

@@ -7,8 +7,8 @@ import keras
 import numpy as np
 import pytest
 
-from models.convert import TARGETS, compare, convert, folder_bytes, open_converted
 from models.errors import BadInput
+from models.formats.convert import TARGETS, compare, convert, folder_bytes, open_converted
 
 # Max |difference| with the original's softmax outputs, per variant.
 TOLERANCE = {
@@ -24,7 +24,7 @@ TOLERANCE = {
 
 @pytest.fixture(scope="module")
 def iris():
-    from models.convert import iris_demo_model
+    from models.training.demos import iris_demo_model
 
     return iris_demo_model(epochs=40)
 
@@ -93,7 +93,7 @@ def test_bad_targets_and_missing_calibration_data(iris, tmp_path) -> None:
 
 
 def test_mnist_demo_learns_and_is_big_enough_to_shrink() -> None:
-    from models.convert import mnist_demo_model
+    from models.training.demos import mnist_demo_model
 
     run = mnist_demo_model(epochs=1)
     model = run["model"]

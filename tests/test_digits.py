@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from models import digits
-from models.digits import DOT, EMPTY, OK, Box
+from models.digits import preprocess as digits
+from models.digits.preprocess import DOT, EMPTY, OK, Box
 from models.errors import BadInput
 
 

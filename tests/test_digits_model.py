@@ -17,10 +17,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from models import cli, datasets, digit_model
-from models.digits import prepare
+from models import cli
+from models.digits import model as digit_model
+from models.digits.mnist_cnn import build_mnist_cnn
+from models.digits.preprocess import prepare
 from models.errors import BadInput, ModelFormatError
-from models.mnist_cnn import build_mnist_cnn
+from models.store import datasets
 
 ROOT = Path(__file__).resolve().parent.parent
 # (side of the drawn digit's 28×28 frame, top, left) on a 280×280 canvas

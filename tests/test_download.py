@@ -17,11 +17,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models.download import DEFAULT_POLICY, Policy, download_dataset, download_model
 from models.errors import DownloadError
-from models.registry import DATASETS, MODELS, RemoteFile
-from models.store import locate_model, model_folder_complete
-from models.tflite import TFLiteModel
+from models.formats.tflite import TFLiteModel
+from models.store.download import DEFAULT_POLICY, Policy, download_dataset, download_model
+from models.store.locate import locate_model, model_folder_complete
+from models.store.registry import DATASETS, MODELS, RemoteFile
 
 LOCAL = Policy(schemes=frozenset({"http"}), hosts=frozenset({"127.0.0.1"}), timeout=2.0)
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ from PIL import Image
 
 from components.i18n import catalog, translate
 from models.errors import BadInput
-from models.images import decode_image, sniff_format, to_png_bytes
+from models.vision.images import decode_image, sniff_format, to_png_bytes
 
 
 def encode(picture: Image.Image, fmt: str, **options) -> bytes:

@@ -10,15 +10,15 @@ import numpy as np
 import pytest
 
 from models.errors import BadInput, ModelFormatError
-from models.model_files import (
+from models.formats.model_files import (
     MAX_FILE_BYTES,
     example_input,
     open_upload,
     run_model,
     signature,
 )
-from models.runtime import TensorInfo
-from models.tfjs_layers import save_layers_model
+from models.formats.runtime import TensorInfo
+from models.formats.tfjs_layers import save_layers_model
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -168,9 +168,9 @@ def test_commands_reject_bad_input(small, tmp_path) -> None:
 
 
 def test_an_image_feeds_an_image_input(shared) -> None:
-    from models.images import decode_image
+    from models.formats.model_files import image_input, takes_image
     from models.loading import load_model
-    from models.model_files import image_input, takes_image
+    from models.vision.images import decode_image
 
     pixels = decode_image((shared / "data" / "pose" / "squat.bmp").read_bytes())
     movenet = load_model("movenet-singlepose-lightning")
@@ -189,7 +189,7 @@ def test_an_image_feeds_an_image_input(shared) -> None:
 def test_a_graph_op_the_loader_does_not_know_is_named(tmp_path) -> None:
     import tensorflow as tf
 
-    from models.tfjs_graph import save_graph_model
+    from models.formats.tfjs_graph import save_graph_model
 
     @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32, name="x")])
     def double(x):

@@ -14,8 +14,9 @@ import pytest
 from pages_helper import open_page
 from PIL import Image
 
-from models import datasets, digit_model
-from models.mnist_cnn import build_mnist_cnn
+from models.digits import model as digit_model
+from models.digits.mnist_cnn import build_mnist_cnn
+from models.store import datasets
 
 PAGE = "app_pages/draw_digit.py"
 

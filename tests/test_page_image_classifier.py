@@ -10,7 +10,7 @@ from PIL import Image
 from test_images import gray_png
 
 from components.i18n import translate
-from models.classify import DOG_BREEDS, DOMESTIC_CATS, labels
+from models.vision.classify import DOG_BREEDS, DOMESTIC_CATS, labels
 
 PAGE = "app_pages/image_classifier.py"
 V2 = "mobilenet-v2-1.0-224-quant-tflite"

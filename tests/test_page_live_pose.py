@@ -15,9 +15,9 @@ from pages_helper import open_page
 from PIL import Image
 
 from components.pose_stream import PROCESSOR_KEY
-from models.images import decode_image
 from models.loading import load_model
-from models.pose import estimate
+from models.pose.movenet import estimate
+from models.vision.images import decode_image
 
 PAGE = "app_pages/live_pose.py"
 

@@ -8,8 +8,8 @@ from toxicity_standin import build_standin, expected_probability
 
 from components import model_cache
 from models import loading
-from models.toxicity import LABELS, MAX_TEXT_CHARS
-from models.use_tokenizer import load_tokenizer
+from models.text.toxicity import LABELS, MAX_TEXT_CHARS
+from models.text.use_tokenizer import load_tokenizer
 
 PAGE = "app_pages/toxicity.py"
 

@@ -8,7 +8,8 @@ import pytest
 
 from models.errors import BadInput
 from models.loading import load_model
-from models.pose import (
+from models.pose.draw import COLOURS_RGB, DrawOptions, draw_pose
+from models.pose.movenet import (
     ANGLES,
     EDGES,
     INDEX,
@@ -27,8 +28,7 @@ from models.pose import (
     letterbox,
     run_model,
 )
-from models.pose_draw import COLOURS_RGB, DrawOptions, draw_pose
-from models.video import MAX_FRAMES, frames, probe
+from models.vision.video import MAX_FRAMES, frames, probe
 
 INT8 = "movenet-singlepose-lightning-int8-tflite"
 LIGHTNING = "movenet-singlepose-lightning"
@@ -278,7 +278,7 @@ def test_only_video_containers_reach_ffmpeg() -> None:
 
 
 def test_warm_up_runs_each_model_once() -> None:
-    from models import pose
+    from models.pose import movenet as pose
 
     calls = []
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 
 from models.cli import main
-from models.images import decode_image
 from models.loading import load_model
-from models.pose import KEYPOINT_NAMES, estimate, input_size
+from models.pose.movenet import KEYPOINT_NAMES, estimate, input_size
+from models.vision.images import decode_image
 
 ROOT = Path(__file__).resolve().parent.parent
 

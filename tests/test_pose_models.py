@@ -5,9 +5,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models.images import decode_image
 from models.loading import load_model
-from models.pose import DEFAULT_THRESHOLD, INDEX, POSE_MODELS, Pose, estimate, input_size
+from models.pose.movenet import DEFAULT_THRESHOLD, INDEX, POSE_MODELS, Pose, estimate, input_size
+from models.vision.images import decode_image
 
 # The yoga photo's background (hills, houses, railings) defeats a simple colour rule, so its
 # box was measured on the photo: bun at y 110, standing foot at y 622, bent knee at x 88,

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from components.pose_stream import PUBLIC_STUN, PoseProcessor, Settings, analyse, ice_servers
-from models.images import decode_image
 from models.loading import load_model
-from models.pose import estimate, input_size
-from models.pose_draw import DrawOptions
+from models.pose.draw import DrawOptions
+from models.pose.movenet import estimate, input_size
+from models.vision.images import decode_image
 
 INT8 = "movenet-singlepose-lightning-int8-tflite"
 LIGHTNING = "movenet-singlepose-lightning"

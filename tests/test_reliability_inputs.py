@@ -21,10 +21,10 @@ from pages_helper import open_page
 from PIL import Image
 
 from components.navigation import PAGES
-from models.digits import DOT, EMPTY, prepare
-from models.download import DEFAULT_POLICY, DownloadError
+from models.digits.preprocess import DOT, EMPTY, prepare
 from models.errors import PlaygroundError
-from models.model_files import open_upload
+from models.formats.model_files import open_upload
+from models.store.download import DEFAULT_POLICY, DownloadError
 
 PAGE = {url: path for path, _, _, url in PAGES}
 TRACE_WORDS = ("Traceback", 'File "', "Error(")

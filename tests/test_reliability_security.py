@@ -21,9 +21,10 @@ from pathlib import Path
 import keras
 import pytest
 
-from models.download import DEFAULT_POLICY, DownloadError
 from models.errors import PlaygroundError
-from models.model_files import open_keras_file, open_upload, stage_files
+from models.formats.keras_file import open_keras_file
+from models.formats.model_files import open_upload, stage_files
+from models.store.download import DEFAULT_POLICY, DownloadError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,7 +60,7 @@ def test_safe_mode_still_guards_a_config_the_scan_cannot_see(tmp_path, monkeypat
     marker = tmp_path / "marker.txt"
     path = tmp_path / "evil.keras"
     path.write_bytes(lambda_model_bytes(marker, ".keras", tmp_path))
-    monkeypatch.setattr("models.model_files._scan_config", lambda config, file: None)
+    monkeypatch.setattr("models.formats.keras_file._scan_config", lambda config, file: None)
     with pytest.raises(PlaygroundError):
         open_keras_file(path)
     assert not marker.exists()

@@ -13,8 +13,9 @@ import pytest
 
 from models import loading
 from models.errors import BadInput, DownloadError
-from models.registry import ALLOWED_HOSTS, DATASETS, MODELS, RemoteFile, model_spec
-from models.store import locate_dataset, locate_model, model_dir
+from models.store.files import model_dir
+from models.store.locate import locate_dataset, locate_model
+from models.store.registry import ALLOWED_HOSTS, DATASETS, MODELS, RemoteFile, model_spec
 
 LOCAL_IDS = [
     "movenet-singlepose-lightning",
@@ -83,7 +84,7 @@ def test_datasets_resolve_from_the_mirror_or_their_fallback(tmp_path: Path, monk
 
 
 def test_iris_fallback_matches_the_mirror_copy(tmp_path: Path, monkeypatch):
-    from models.datasets import load_iris
+    from models.store.datasets import load_iris
 
     mirrored = load_iris()
     monkeypatch.setenv("PLAYGROUND_DATA_DIR", str(tmp_path))
@@ -129,7 +130,7 @@ def test_a_failed_load_is_remembered_with_its_reason(tmp_path: Path, monkeypatch
 
 
 def test_use_vocab_has_8000_pieces_and_null_scores_read_as_zero(shared: Path):
-    from models.datasets import load_use_vocab
+    from models.store.datasets import load_use_vocab
 
     raw = json.loads((shared / "data" / "use-vocab" / "vocab.json").read_text("utf-8"))
     vocab = load_use_vocab()

@@ -12,8 +12,7 @@ import tensorflow as tf
 
 from components.i18n import catalog, translate
 from models.errors import BadInput
-from models.images import decode_image
-from models.tensors import (
+from models.tensors.make import (
     MAX_ELEMENTS,
     PRESETS,
     Recipe,
@@ -27,6 +26,7 @@ from models.tensors import (
     parse_literal,
     parse_shape,
 )
+from models.vision.images import decode_image
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models.tensor_code import full_code
-from models.tensor_ops import apply
-from models.tensor_print import is_summarised, python_print, tfjs_print
-from models.tensors import Recipe, build, dtype_name
+from models.tensors.code import full_code
+from models.tensors.make import Recipe, build, dtype_name
+from models.tensors.ops import apply
+from models.tensors.printing import is_summarised, python_print, tfjs_print
 
 TFJS = Path(__file__).resolve().parent / "tfjs"
 

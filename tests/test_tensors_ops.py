@@ -8,8 +8,8 @@ import tensorflow as tf
 
 from components.i18n import catalog, translate
 from models.errors import BadInput
-from models.tensor_ops import OPERATIONS, apply, broadcast_lines, default_arg, parse_slice
-from models.tensors import Recipe, build
+from models.tensors.make import Recipe, build
+from models.tensors.ops import OPERATIONS, apply, broadcast_lines, default_arg, parse_slice
 
 MAGIC = build(Recipe("magic"))
 STACK = build(Recipe("stack"))
@@ -237,7 +237,7 @@ def test_one_hot_like_tf() -> None:
 
 
 def test_every_operation_runs_on_every_preset_with_its_default_argument() -> None:
-    from models.tensors import PRESETS
+    from models.tensors.make import PRESETS
 
     ran = 0
     for name in PRESETS:

@@ -16,7 +16,7 @@ from components.tensor_view import (
     grid_figure,
     image_pixels,
 )
-from models.tensors import Recipe, build
+from models.tensors.make import Recipe, build
 
 LABELS = ["a0", "a1", "a2", "a3"]
 
@@ -88,8 +88,8 @@ def test_batch_grid_draws_the_first_items() -> None:
 def test_every_key_built_at_run_time_is_translated() -> None:
     """Keys like tensor.op.<id> are built from ids, so test_i18n's scan cannot see them."""
     from components.i18n import catalog
-    from models.tensor_ops import ARG_KIND, OPERATIONS
-    from models.tensors import _GENERIC_AXES, _IMAGE_AXES, MAKER_PARAMS, PRESETS
+    from models.tensors.make import _GENERIC_AXES, _IMAGE_AXES, MAKER_PARAMS, PRESETS
+    from models.tensors.ops import ARG_KIND, OPERATIONS
 
     keys = [f"tensor.op.{op}" for op in OPERATIONS]
     keys += [f"tensor.arg.{kind}" for kind in ARG_KIND.values()]

@@ -21,8 +21,8 @@ import pytest
 import tensorflow as tf
 from PIL import Image
 
+from models.formats.tfjs_graph import TFJS_OPS, load_graph_model, save_graph_model
 from models.loading import load_model
-from models.tfjs_graph import TFJS_OPS, load_graph_model, save_graph_model
 
 TFJS = Path(__file__).resolve().parent / "tfjs"
 MOVENET_TOLERANCE = 1e-4

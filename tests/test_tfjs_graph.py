@@ -13,11 +13,11 @@ import tensorflow as tf
 from google.protobuf import json_format
 from PIL import Image
 
-from models.describe import describe
 from models.errors import BadInput, ModelFormatError
+from models.formats.describe import describe
+from models.formats.tfjs_graph import GraphModel, load_graph_model, save_graph_model
+from models.formats.tfjs_weights import write_weights
 from models.loading import load_model
-from models.tfjs_graph import GraphModel, load_graph_model, save_graph_model
-from models.tfjs_weights import write_weights
 
 RNG = np.random.default_rng(11)
 LIGHTNING = "movenet-singlepose-lightning"

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from models.errors import ModelFormatError
-from models.tfjs_layers import load_layers_model, save_layers_model
+from models.formats.tfjs_layers import load_layers_model, save_layers_model
 
 TFJS = Path(__file__).resolve().parent / "tfjs"
 TFJS_TOLERANCE = 1e-5

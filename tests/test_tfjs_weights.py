@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from models.errors import ModelFormatError
-from models.tfjs_weights import affine_range, read_weights, write_weights
+from models.formats.tfjs_weights import affine_range, read_weights, write_weights
 
 RNG = np.random.default_rng(7)
 

@@ -10,8 +10,8 @@ import pytest
 import tensorflow as tf
 
 from models.errors import ModelFormatError
-from models.saved_model import SavedModel
-from models.tflite import TFLiteModel
+from models.formats.saved_model import SavedModel
+from models.formats.tflite import TFLiteModel
 
 
 @pytest.fixture(scope="module")

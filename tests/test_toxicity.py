@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from models.errors import BadInput, ModelFormatError
-from models.toxicity import (
+from models.text.toxicity import (
     IDS_INPUT,
     LABELS,
     MAX_BATCH_TEXTS,

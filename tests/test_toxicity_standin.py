@@ -18,7 +18,7 @@ from components.toxicity_views import python_code
 from models import loading
 from models.cli import main
 from models.errors import BadInput, PlaygroundError
-from models.toxicity import (
+from models.text.toxicity import (
     LABELS,
     MAX_EFFECT_WORDS,
     SENTENCES_PER_CALL,
@@ -26,7 +26,7 @@ from models.toxicity import (
     predict,
     word_effects,
 )
-from models.use_tokenizer import Tokenizer, load_tokenizer
+from models.text.use_tokenizer import Tokenizer, load_tokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,9 +10,9 @@ import numpy as np
 from test_tfjs_crosscheck_graph import _run_tfjs
 from toxicity_standin import build_standin
 
-from models.tfjs_graph import load_graph_model
-from models.toxicity import LABELS, batch_inputs, classify
-from models.use_tokenizer import load_tokenizer
+from models.formats.tfjs_graph import load_graph_model
+from models.text.toxicity import LABELS, batch_inputs, classify
+from models.text.use_tokenizer import load_tokenizer
 
 TOLERANCE = 1e-5
 

@@ -62,7 +62,7 @@ def test_iris_preset_names_the_seed_flowers() -> None:
 def test_mnist_cnn_reaches_95_percent_within_its_default_epochs() -> None:
     result, _, data = run("mnist-cnn")
     assert len(data.x_train) == 6000 and len(data.x_val) == 2000
-    assert result.model.name == "mnist_cnn"  # built by models/mnist_cnn.py, not redefined
+    assert result.model.name == "mnist_cnn"  # built by models/digits/mnist_cnn.py, not redefined
     assert max(result.history["val_accuracy"]) >= 0.95
 
 

@@ -5,10 +5,10 @@ import threading
 import numpy as np
 import pytest
 
-from models.classify import resize
 from models.errors import BadInput
-from models.images import decode_image
-from models.transfer import (
+from models.vision.classify import resize
+from models.vision.images import decode_image
+from models.vision.transfer import (
     TRANSFER_MODELS,
     check_classes,
     feature_extractor,

@@ -10,7 +10,7 @@ import unicodedata
 import pytest
 
 from models.errors import BadInput
-from models.use_tokenizer import (
+from models.text.use_tokenizer import (
     SEPARATOR,
     Tokenizer,
     load_tokenizer,

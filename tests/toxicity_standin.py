@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from models.tfjs_graph import save_graph_model
-from models.toxicity import LABELS
-from models.use_tokenizer import Tokenizer
+from models.formats.tfjs_graph import save_graph_model
+from models.text.toxicity import LABELS
+from models.text.use_tokenizer import Tokenizer
 
 SCALE = 12.0
 BIAS = -4.0

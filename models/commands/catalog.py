@@ -7,10 +7,11 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from models.describe import describe
+from models.formats.describe import describe
 from models.loading import is_loaded, load_model
-from models.registry import DATASETS, MODELS, model_spec
-from models.store import dataset_path, locate_dataset, locate_model, model_dir
+from models.store.files import dataset_path, model_dir
+from models.store.locate import locate_dataset, locate_model
+from models.store.registry import DATASETS, MODELS, model_spec
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -56,7 +57,7 @@ def run_list(args: argparse.Namespace) -> Iterator[dict]:
 
 def _info_path(path: Path) -> dict:
     """`info` for a model file or folder on disk (any format the playground opens)."""
-    from models.model_files import open_path
+    from models.formats.model_files import open_path
 
     opened = open_path(path)
     return {

@@ -10,9 +10,9 @@ import argparse
 from collections.abc import Iterator
 from pathlib import Path
 
-from models.classify import check_top, classifier_spec, predict, preprocess
-from models.images import decode_image_file
 from models.loading import load_model
+from models.vision.classify import check_top, classifier_spec, predict, preprocess
+from models.vision.images import decode_image_file
 
 DEFAULT_MODEL = "mobilenet-v2-1.0-224-quant-tflite"
 

@@ -7,9 +7,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from models import digit_model
-from models.digits import decode_image, prepare
-from models.images import read_image_file
+from models.digits import model as digit_model
+from models.digits.preprocess import decode_image, prepare
+from models.vision.images import read_image_file
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from models.convert import TARGETS, convert, folder_bytes
 from models.errors import BadInput
+from models.formats.convert import TARGETS, convert, folder_bytes
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -47,8 +47,8 @@ def load_npy(path: str) -> np.ndarray:
 
 def open_any(model: str) -> Any:
     """A registry id's model, or a model file or folder on disk."""
-    from models.model_files import open_path
-    from models.registry import MODELS
+    from models.formats.model_files import open_path
+    from models.store.registry import MODELS
 
     if model in MODELS and not Path(model).exists():
         from models.loading import load_model
@@ -58,7 +58,7 @@ def open_any(model: str) -> Any:
 
 
 def run_convert(args: argparse.Namespace) -> Iterator[dict]:
-    from models.model_files import open_path
+    from models.formats.model_files import open_path
 
     opened = open_path(Path(args.src))
     if opened.format not in ("keras", "tfjs-layers"):
@@ -80,7 +80,7 @@ def run_convert(args: argparse.Namespace) -> Iterator[dict]:
 
 
 def run_run(args: argparse.Namespace) -> Iterator[dict]:
-    from models.model_files import run_model
+    from models.formats.model_files import run_model
 
     arrays = [load_npy(path) for path in args.input]
     yield {"model": args.model, "outputs": run_model(open_any(args.model), arrays)}

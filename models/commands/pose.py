@@ -11,9 +11,9 @@ import argparse
 from collections.abc import Iterator
 from pathlib import Path
 
-from models.images import decode_image_file
 from models.loading import load_model
-from models.pose import DEFAULT_MODEL, POSE_MODELS, check_pose_model, estimate, input_size
+from models.pose.movenet import DEFAULT_MODEL, POSE_MODELS, check_pose_model, estimate, input_size
+from models.vision.images import decode_image_file
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

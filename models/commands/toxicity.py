@@ -11,8 +11,8 @@ import argparse
 from collections.abc import Iterator
 
 from models.loading import load_model
-from models.toxicity import COURSE_THRESHOLD, cap_text, check_texts, check_threshold, classify
-from models.use_tokenizer import load_tokenizer
+from models.text.toxicity import COURSE_THRESHOLD, cap_text, check_texts, check_threshold, classify
+from models.text.use_tokenizer import load_tokenizer
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from models.mnist_cnn import build_mnist_cnn
+from models.digits.mnist_cnn import build_mnist_cnn
 from models.training.config import TrainConfig
 from models.training.data import BINARY, MULTICLASS, REGRESSION, Dataset
 from models.training.presets import mnist_cnn_layers
@@ -47,7 +47,7 @@ def _regularizer(config: TrainConfig) -> keras.regularizers.Regularizer | None:
 
 
 def _is_seed_cnn(config: TrainConfig) -> bool:
-    """The unchanged course CNN is built by models/mnist_cnn.py, the one shared definition."""
+    """The unchanged course CNN is built by models/digits/mnist_cnn.py, its one definition."""
     return (
         config.layers == mnist_cnn_layers()
         and config.initializer == "glorot_uniform"

@@ -1,7 +1,7 @@
 """The lab's data sets as arrays ready for `model.fit`, with what kind of problem each is.
 
 The seed's scikit-learn problems are generated with the seed's arguments and split in half
-(train, validation) as the slides do; Iris and MNIST come from models/datasets.py (the
+(train, validation) as the slides do; Iris and MNIST come from models/store/datasets.py (the
 local mirror, else their public homes) — or from the page's cached copies, passed in.
 """
 
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from models import datasets
 from models.errors import BadInput
+from models.store import datasets
 
 REGRESSION, BINARY, MULTICLASS = "regression", "binary", "multiclass"
 PROBLEMS = {

@@ -2,7 +2,7 @@
 
 - `linear`: y = 2x − 1 on six points (the first TF.js example).
 - `iris`: the Iris CSV with one-hot species (TF.js `fitDataset` example).
-- `mnist-cnn`: the TF.js MNIST CNN with tfjs-vis `fitCallbacks` (models/mnist_cnn.py).
+- `mnist-cnn`: the TF.js MNIST CNN with tfjs-vis `fitCallbacks` (models/digits/mnist_cnn.py).
 - `regression`, `circles`, `blobs`: the scikit-learn experiments of the Keras slides on losses
   and optimizers (Dense(25 or 50, relu, he_uniform), SGD(0.01, momentum 0.9)).
 """
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import keras
 
+from models.digits.mnist_cnn import build_mnist_cnn
 from models.errors import BadInput
-from models.mnist_cnn import build_mnist_cnn
 from models.training.config import LayerSpec, TrainConfig
 
 

@@ -18,7 +18,7 @@ from conftest import healthy, launch_chromium, no_exception, open_app, screensho
 from playwright.sync_api import Browser, Locator, Page, Playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from models.images import decode_image
+from models.vision.images import decode_image
 
 WIDTH, HEIGHT, FRAMES = 640, 480, 30
 START = {"en": "Start", "es": "Empezar"}

@@ -15,7 +15,7 @@ import pytest
 from conftest import healthy, no_exception, open_app, screenshot, streamlit_server
 from toxicity_standin import build_standin
 
-from models.use_tokenizer import load_tokenizer
+from models.text.use_tokenizer import load_tokenizer
 
 
 @pytest.fixture

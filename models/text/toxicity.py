@@ -1,7 +1,7 @@
 """The TF.js toxicity classifier run from Python: batching, decoding, threshold, which words.
 
 `classify` does what `ToxicityClassifier.classify` of tfjs-models does: every text is
-tokenized (models/use_tokenizer.py), the token ids of all texts are laid end to end in
+tokenized (models/text/use_tokenizer.py), the token ids of all texts are laid end to end in
 `Placeholder` [N] and their positions in `Placeholder_1` [N, 2] = (sentence index, token
 index), the graph returns one [batch, 2] tensor per label (named "<label>/…"), and a label
 *matches* when the larger of its two probabilities exceeds the threshold: true when
@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from models.errors import BadInput, ModelFormatError, PlaygroundError
-from models.use_tokenizer import Tokenizer
+from models.text.use_tokenizer import Tokenizer
 
 LABELS = (
     "identity_attack",

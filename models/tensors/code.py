@@ -12,8 +12,7 @@ import math
 
 import numpy as np
 
-from models.tensor_ops import BINARY, SliceItem, common_dtype, normalize_slice, parse_slice
-from models.tensors import (
+from models.tensors.make import (
     DTYPES,
     PRESETS,
     Recipe,
@@ -22,6 +21,7 @@ from models.tensors import (
     parse_literal,
     parse_shape,
 )
+from models.tensors.ops import BINARY, SliceItem, common_dtype, normalize_slice, parse_slice
 
 MAX_INLINE_VALUES = 1000
 _PY_BINARY = {

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from models.pose import EDGES, KEYPOINT_NAMES, SIDES, Pose
+from models.pose.movenet import EDGES, KEYPOINT_NAMES, SIDES, Pose
 
 COLOURS_RGB = {"left": (255, 138, 0), "right": (0, 200, 255), "center": (255, 255, 255)}
 OUTLINE = (0, 0, 0)

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from models.errors import BadInput
-from models.registry import MODELS
+from models.store.registry import MODELS
 
 KEYPOINT_NAMES = (
     "nose",

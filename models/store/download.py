@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -24,8 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.errors import DownloadError
-from models.registry import ALLOWED_HOSTS, DatasetSpec, ModelSpec
-from models.store import Progress, offline_hint
+from models.formats.manifest import TFJS_FORMATS, read_manifest, weight_paths
+from models.store.locate import Progress, offline_hint
+from models.store.registry import ALLOWED_HOSTS, DatasetSpec, ModelSpec
 
 CHUNK = 256 * 1024
 
@@ -150,7 +150,7 @@ def download_model(
         for remote in spec.files:
             url = remote.url
             fetch(url, staging / remote.name, policy, progress, remote.name)
-        if spec.format in ("tfjs-graph", "tfjs-layers"):
+        if spec.format in TFJS_FORMATS:
             model_json_url = spec.files[0].url
             names = _manifest_paths(staging / "model.json", model_json_url)
             for name, url in zip(names, _shard_urls(model_json_url, names), strict=True):
@@ -171,9 +171,8 @@ def download_model(
 
 def _manifest_paths(model_json: Path, url: str) -> list[str]:
     try:
-        manifest = json.loads(model_json.read_text(encoding="utf-8"))["weightsManifest"]
-        return [name for group in manifest for name in group["paths"]]
-    except (ValueError, KeyError, TypeError) as exc:
+        return weight_paths(read_manifest(model_json))
+    except ValueError as exc:
         raise DownloadError(
             f"{url} is not a TF.js model.json (no weightsManifest).",
             code="download_bad_manifest",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from models.runtime import TensorInfo
+from models.formats.manifest import read_manifest, summarize
+from models.formats.runtime import TensorInfo
 
 
 def _keras_infos(tensors: list[Any], names: list[str]) -> list[TensorInfo]:
@@ -58,22 +57,4 @@ def manifest_summary(folder: Path) -> dict | None:
     path = Path(folder) / "model.json"
     if not path.is_file():
         return None
-    manifest = json.loads(path.read_text(encoding="utf-8")).get("weightsManifest", [])
-    files = [Path(folder) / p for group in manifest for p in group.get("paths", [])]
-    shards = [{"path": f.name, "bytes": f.stat().st_size if f.is_file() else 0} for f in files]
-    weights = [
-        {
-            "name": w.get("name"),
-            "shape": list(w.get("shape", [])),
-            "dtype": w.get("dtype"),
-            "stored_as": (w.get("quantization") or {}).get("dtype", w.get("dtype")),
-        }
-        for group in manifest
-        for w in group.get("weights", [])
-    ]
-    return {
-        "shards": shards,
-        "total_bytes": sum(s["bytes"] for s in shards),
-        "weights": weights,
-        "stored_as": dict(Counter(w["stored_as"] for w in weights).most_common()),
-    }
+    return summarize(folder, read_manifest(path))

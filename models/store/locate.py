@@ -4,13 +4,12 @@ Resolution order (the in-process cache sits above this, in models/loading.py):
 1. the local mirror `PLAYGROUND_MODEL_DIR/<id>/` (or `PLAYGROUND_DATA_DIR/<path>`), for
    offline classrooms and CI;
 2. the download cache `PLAYGROUND_CACHE_DIR` (default: the user's cache directory);
-3. a download from the public home into that cache (models/download.py).
-`locate_*` only looks; `model_dir` / `dataset_path` may download.
+3. a download from the public home into that cache (models/store/download.py).
+Everything here only looks; models/store/files.py gives the files, downloading if needed.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,12 +17,11 @@ from pathlib import Path
 
 import platformdirs
 
-from models.registry import DatasetSpec, ModelSpec, dataset_spec, model_spec
+from models.formats.manifest import TFJS_FORMATS, read_manifest, weight_paths
+from models.store.registry import ModelSpec, dataset_spec, model_spec
 
 # progress(done_bytes, total_bytes or None, label)
 Progress = Callable[[int, int | None, str], None]
-
-TFJS_FORMATS = ("tfjs-graph", "tfjs-layers")
 
 
 @dataclass(frozen=True)
@@ -52,21 +50,15 @@ def cache_root() -> Path:
     return Path(platformdirs.user_cache_dir("tensor-playground"))
 
 
-def tfjs_weight_files(model_json: Path) -> list[str]:
-    """The shard file names a TF.js model.json names in its weightsManifest."""
-    try:
-        manifest = json.loads(model_json.read_text(encoding="utf-8"))["weightsManifest"]
-        return [path for group in manifest for path in group["paths"]]
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
-
-
 def model_folder_complete(spec: ModelSpec, folder: Path) -> bool:
     """True when every file the model needs is in `folder` (shards included for TF.js)."""
     if not all((folder / f.name).is_file() for f in spec.files):
         return False
     if spec.format in TFJS_FORMATS:
-        shards = tfjs_weight_files(folder / "model.json")
+        try:
+            shards = weight_paths(read_manifest(folder / "model.json"))
+        except (OSError, ValueError):
+            return False
         return bool(shards) and all((folder / name).is_file() for name in shards)
     return True
 
@@ -83,16 +75,6 @@ def locate_model(model_id: str) -> Location:
     return Location("download", None, spec.files[0].url)
 
 
-def model_dir(model_id: str, progress: Progress | None = None) -> Path:
-    """A folder holding all of the model's files, downloading them into the cache if needed."""
-    location = locate_model(model_id)
-    if location.path is not None:
-        return location.path
-    from models.download import download_model
-
-    return download_model(model_spec(model_id), cache_root() / "models" / model_id, progress)
-
-
 def locate_dataset(dataset_id: str) -> Location:
     """Where `dataset_id` would load from now, without touching the network."""
     spec = dataset_spec(dataset_id)
@@ -105,17 +87,6 @@ def locate_dataset(dataset_id: str) -> Location:
     if spec.url is None:
         return Location("bundled", None, "bundled with scikit-learn")
     return Location("download", None, spec.url)
-
-
-def dataset_path(dataset_id: str, progress: Progress | None = None) -> Path | None:
-    """The data set's file, downloaded into the cache if needed; None for a bundled fallback."""
-    location = locate_dataset(dataset_id)
-    if location.path is not None or location.source == "bundled":
-        return location.path
-    from models.download import download_dataset
-
-    spec: DatasetSpec = dataset_spec(dataset_id)
-    return download_dataset(spec, cache_root() / "data" / spec.path, progress)
 
 
 def offline_hint(model_id: str) -> str:

@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 
-from models.classify import resize
 from models.errors import BadInput
-from models.store import model_dir
+from models.store.files import model_dir
+from models.vision.classify import resize
 
 MIN_CLASSES, MAX_CLASSES = 2, 5
 MAX_EXAMPLES = 60  # per class; a few are enough, and each costs memory in the session

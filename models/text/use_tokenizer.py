@@ -29,7 +29,8 @@ from functools import cache
 from pathlib import Path
 
 from models.errors import BadInput
-from models.store import Progress, dataset_path
+from models.store.files import dataset_path
+from models.store.locate import Progress
 
 SEPARATOR = "\u2581"  # "▁", lower one eighth block: SentencePiece's word boundary
 RESERVED_SYMBOLS = 6

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from models.errors import Unavailable
-from models.store import Progress, dataset_path
+from models.store.files import dataset_path
+from models.store.locate import Progress
 
 IRIS_COLUMNS = ["sepal_length", "sepal_width", "petal_length", "petal_width", "species"]
 

@@ -2,7 +2,7 @@
 
 A layers model is what `tensorflowjs_converter --output_format tfjs_layers_model` (or
 `model.save()` in TF.js) writes: `modelTopology.model_config` is a Keras model config and the
-weights sit in shards described by a `weightsManifest` (models/tfjs_weights.py), each named
+weights sit in shards described by a `weightsManifest` (models/formats/tfjs_weights.py), each named
 `<layer name>/<weight name>` as TF.js's `loadWeights` looks them up.
 
 TF.js 4.x parses Keras 2 style configs, and Keras 3 writes a newer style, so both directions
@@ -31,7 +31,7 @@ import keras
 import numpy as np
 
 from models.errors import ModelFormatError
-from models.tfjs_weights import DEFAULT_SHARD_BYTES, read_weights, write_weights
+from models.formats.tfjs_weights import DEFAULT_SHARD_BYTES, read_weights, write_weights
 
 CONVERTED_BY = "Tensor Playground"
 # Keras 3 config fields that TF.js's layer constructors do not know.

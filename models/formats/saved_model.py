@@ -13,7 +13,7 @@ import numpy as np
 import tensorflow as tf
 
 from models.errors import ModelFormatError
-from models.runtime import TensorInfo
+from models.formats.runtime import TensorInfo
 
 
 class SavedModel:

@@ -17,7 +17,7 @@ import numpy as np
 import tensorflow as tf
 
 from models.errors import BadInput
-from models.tensors import (
+from models.tensors.make import (
     MAX_RANK,
     NUMERIC_ORDER,
     cast,

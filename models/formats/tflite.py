@@ -15,7 +15,7 @@ import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 
 from models.errors import ModelFormatError
-from models.runtime import TensorInfo
+from models.formats.runtime import TensorInfo
 
 
 def _info(detail: dict) -> TensorInfo:

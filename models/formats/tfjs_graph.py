@@ -3,7 +3,7 @@
 Why our own loader: the `tensorflowjs` package would pin TF 2.19 and pull JAX, Flax and TF
 Decision Forests, and `tfjs-graph-converter` fails on MoveNet (PITFALLS.md #3). The format is
 simple enough: `modelTopology` is a TensorFlow GraphDef written as JSON, whose Const nodes
-have their values stripped out into the weight shards (models/tfjs_weights.py).
+have their values stripped out into the weight shards (models/formats/tfjs_weights.py).
 
 Loading (`load_graph_model`):
 1. the GraphDef is parsed with protobuf's `ParseDict` (after repairing two defects found in
@@ -74,8 +74,9 @@ from tensorflow.python.framework import op_def_registry
 from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
 
 from models.errors import BadInput, ModelFormatError
-from models.runtime import TensorInfo
-from models.tfjs_weights import DEFAULT_SHARD_BYTES, read_weights, write_weights
+from models.formats.manifest import summarize
+from models.formats.runtime import TensorInfo
+from models.formats.tfjs_weights import DEFAULT_SHARD_BYTES, read_weights, write_weights
 
 CONVERTED_BY = "Tensor Playground"
 _FUSED_BASE = {
@@ -444,7 +445,7 @@ class GraphModel:
         graph = _parse_graph(self.folder, model["modelTopology"])
         manifest = model.get("weightsManifest", [])
         weights = read_weights(self.folder, manifest)
-        self._summary = _manifest_summary(self.folder, manifest)
+        self._summary = summarize(self.folder, manifest)
         self.metadata = {
             k: model[k] for k in ("format", "generatedBy", "convertedBy") if k in model
         }
@@ -551,31 +552,6 @@ class GraphModel:
     def manifest_summary(self) -> dict:
         """Shards with their sizes, and each weight's shape, dtype and storage (as loaded)."""
         return copy.deepcopy(self._summary)
-
-
-def _manifest_summary(folder: Path, manifest: list[dict]) -> dict:
-    """What the Model formats page shows of a weightsManifest; shard sizes read once."""
-    shards = [
-        {"path": path, "bytes": (folder / path).stat().st_size}
-        for group in manifest
-        for path in group["paths"]
-    ]
-    weights = [
-        {
-            "name": w["name"],
-            "shape": list(w.get("shape", [])),
-            "dtype": w["dtype"],
-            "stored_as": (w.get("quantization") or {}).get("dtype", w["dtype"]),
-        }
-        for group in manifest
-        for w in group["weights"]
-    ]
-    return {
-        "shards": shards,
-        "total_bytes": sum(s["bytes"] for s in shards),
-        "weights": weights,
-        "stored_as": dict(Counter(w["stored_as"] for w in weights).most_common()),
-    }
 
 
 def load_graph_model(folder: Path) -> GraphModel:

@@ -228,7 +228,7 @@ def decode_image(data: bytes, name: str = "image") -> np.ndarray:
     """
     from PIL import Image, ImageOps, UnidentifiedImageError
 
-    from models.images import FORMATS, MAX_BYTES
+    from models.vision.images import FORMATS, MAX_BYTES
 
     if len(data) > MAX_BYTES:
         raise BadInput(

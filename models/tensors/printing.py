@@ -11,7 +11,7 @@ import textwrap
 
 import numpy as np
 
-from models.tensors import dtype_name
+from models.tensors.make import dtype_name
 
 PY_THRESHOLD = 1000
 JS_THRESHOLD = 20

@@ -13,10 +13,8 @@ Formats: "tfjs-layers" and "tfjs-graph" (model.json + shards), "keras" (.keras /
 
 from __future__ import annotations
 
-import json
 import re
 import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,14 +22,14 @@ from typing import Any
 import numpy as np
 
 from models.errors import BadInput, ModelFormatError
-from models.runtime import TensorInfo
+from models.formats.open import KERAS, TFLITE, open_model
+from models.formats.runtime import TensorInfo
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_TOTAL_BYTES = 150 * 1024 * 1024
 MAX_FILES = 64
 EXTENSIONS = (".json", ".bin", ".keras", ".h5", ".tflite")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-_CODE_LAYERS = {"Lambda", "TFOpLambda", "TFSMLayer"}
 
 
 @dataclass
@@ -103,72 +101,9 @@ def stage_files(files: list[tuple[str, bytes]], folder: Path) -> list[Path]:
     return written
 
 
-def _scan_config(config: Any, file: str) -> None:
-    """Refuse layers that carry code (Lambda) anywhere in a Keras config."""
-    if isinstance(config, dict):
-        if config.get("class_name") in _CODE_LAYERS:
-            raise ModelFormatError(
-                f"{file} contains a {config['class_name']} layer, which holds Python code; "
-                "it is refused for safety (rebuild the model without it)",
-                code="formats_lambda_refused",
-                file=file,
-                layer=str(config["class_name"]),
-            )
-        for value in config.values():
-            _scan_config(value, file)
-    elif isinstance(config, list):
-        for value in config:
-            _scan_config(value, file)
-
-
-def _keras_config(path: Path) -> Any:
-    """The model config stored in a .keras zip or an .h5 file, read as data only."""
-    try:
-        if path.suffix.lower() == ".keras":
-            with zipfile.ZipFile(path) as archive:
-                unpacked = sum(info.file_size for info in archive.infolist())
-                if unpacked > MAX_TOTAL_BYTES:
-                    raise BadInput(
-                        f"{path.name} unpacks to {unpacked / 1e6:.0f} MB; too big",
-                        code="formats_total_too_big",
-                        mb=f"{unpacked / 1e6:.1f}",
-                        limit=f"{MAX_TOTAL_BYTES / 1e6:.0f}",
-                    )
-                return json.loads(archive.read("config.json"))
-        import h5py
-
-        with h5py.File(path, "r") as handle:
-            raw = handle.attrs.get("model_config")
-            if raw is None:
-                raise KeyError("model_config")
-            return json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise ModelFormatError(
-            f"{path.name} is not a Keras model file: {exc}",
-            code="formats_bad_keras",
-            file=path.name,
-        ) from exc
-
-
-def open_keras_file(path: Path) -> Any:
-    """A .keras / .h5 model, its config scanned for code first, then loaded in safe mode."""
-    import keras
-
-    path = Path(path)
-    _scan_config(_keras_config(path), path.name)
-    try:
-        return keras.saving.load_model(path, compile=False, safe_mode=True)
-    except (ValueError, TypeError, KeyError, OSError) as exc:
-        raise ModelFormatError(
-            f"{path.name} could not be loaded as a Keras model: {str(exc)[:300]}",
-            code="formats_bad_keras",
-            file=path.name,
-        ) from exc
-
-
 def tfjs_kind(folder: Path) -> str:
     """ "tfjs-layers" or "tfjs-graph" from the model.json in `folder`."""
-    from models.tfjs_layers import read_model_json
+    from models.formats.tfjs_layers import read_model_json
 
     document = read_model_json(folder)
     topology = document.get("modelTopology")
@@ -193,22 +128,13 @@ def open_path(path: Path) -> OpenedModel:
     if path.is_dir() or path.name.endswith(".json"):
         folder = path if path.is_dir() else path.parent
         kind = tfjs_kind(folder)
-        if kind == "tfjs-layers":
-            from models.tfjs_layers import load_layers_model
-
-            return OpenedModel(kind, load_layers_model(folder), folder)
-        from models.tfjs_graph import load_graph_model
-
-        return OpenedModel(kind, load_graph_model(folder), folder)
+        return OpenedModel(kind, open_model(kind, folder), folder)
     if not path.is_file():
         raise BadInput(f"{path} does not exist", code="formats_no_such_file", file=str(path))
     suffix = path.suffix.lower()
-    if suffix in (".keras", ".h5"):
-        return OpenedModel("keras", open_keras_file(path), path.parent, [path.name])
-    if suffix == ".tflite":
-        from models.tflite import TFLiteModel
-
-        return OpenedModel("tflite", TFLiteModel(path), path.parent, [path.name])
+    kind = {".keras": KERAS, ".h5": KERAS, ".tflite": TFLITE}.get(suffix)
+    if kind is not None:
+        return OpenedModel(kind, open_model(kind, path), path.parent, [path.name])
     raise BadInput(
         f"{path.name} is not a model file (expected {', '.join(EXTENSIONS)})",
         code="formats_bad_file_name",
@@ -340,7 +266,7 @@ def run_model(model: Any, arrays: list[np.ndarray]) -> list[dict]:
             expected=len(inputs),
             actual=len(arrays),
         )
-    from models.tflite import TFLiteModel
+    from models.formats.tflite import TFLiteModel
 
     if isinstance(model, TFLiteModel):  # real values into a quantized input
         arrays = [

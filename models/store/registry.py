@@ -1,6 +1,6 @@
 """Every model and data set the playground uses, one entry each, with its public home.
 
-Adding a model is one `ModelSpec` here: the store (models/store.py) then finds it in the
+Adding a model is one `ModelSpec` here: the store (models/store/locate.py) then finds it in the
 local mirror, the download cache or its public home, and the loaders (models/loading.py)
 open it by its `format`. Model ids equal the folder names of the local mirror
 (`PLAYGROUND_MODEL_DIR/<id>/`).
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from models.errors import BadInput
 
-# Hosts a download may contact, redirects included. HTTPS only (see models/download.py).
+# Hosts a download may contact, redirects included. HTTPS only (see models/store/download.py).
 ALLOWED_HOSTS = frozenset(
     {
         "tfhub.dev",

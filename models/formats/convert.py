@@ -24,13 +24,14 @@ from pathlib import Path
 
 import keras
 import numpy as np
-import pandas as pd
 import tensorflow as tf
 from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
 
 from models.errors import BadInput
+from models.formats.manifest import TFJS_FORMATS, TFJS_GRAPH, TFJS_LAYERS
+from models.formats.open import KERAS, TFLITE, open_model
 
-TFJS_TARGETS = ("tfjs-layers", "tfjs-graph")
+TFJS_TARGETS = TFJS_FORMATS
 TFLITE_TARGETS = ("tflite", "tflite-dynamic", "tflite-float16", "tflite-int8")
 TARGETS = (*TFJS_TARGETS, *TFLITE_TARGETS)
 REPRESENTATIVE_SAMPLES = 100
@@ -103,11 +104,11 @@ def convert(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     if target == "tfjs-layers":
-        from models.tfjs_layers import save_layers_model
+        from models.formats.tfjs_layers import save_layers_model
 
         return save_layers_model(model, out)
     if target == "tfjs-graph":
-        from models.tfjs_graph import save_graph_model
+        from models.formats.tfjs_graph import save_graph_model
 
         return save_graph_model(model, out)
     path = out / "model.tflite"
@@ -135,22 +136,13 @@ def zip_bytes(folder: Path) -> bytes:
 
 def open_converted(target: str, path: Path):
     """A callable x → first output for what `convert` wrote (batch-1 loop for TFLite)."""
-    if target == "keras":
-        model = keras.saving.load_model(path, safe_mode=True)
+    if target in (KERAS, TFJS_LAYERS):
+        model = open_model(target, path)
         return lambda x: np.asarray(model(x, training=False))
-    if target == "tfjs-layers":
-        from models.tfjs_layers import load_layers_model
-
-        model = load_layers_model(path.parent)
-        return lambda x: np.asarray(model(x, training=False))
-    if target == "tfjs-graph":
-        from models.tfjs_graph import load_graph_model
-
-        graph = load_graph_model(path.parent)
+    if target == TFJS_GRAPH:
+        graph = open_model(target, path)
         return lambda x: next(iter(graph(x).values()))
-    from models.tflite import TFLiteModel
-
-    lite = TFLiteModel(path)
+    lite = open_model(TFLITE, path)
     name_in, name_out = lite.inputs[0].name, lite.outputs[0].name
 
     def run(x: np.ndarray) -> np.ndarray:
@@ -249,68 +241,3 @@ def compare(
             path = convert(model, target, root / target, representative=representative)
             reports.append(measure(target, path, x, y_val, reference))
     return reports
-
-
-def iris_demo_model(frame: pd.DataFrame | None = None, epochs: int = 60, seed: int = 0) -> dict:
-    """A tiny Iris classifier (131 parameters) trained in about a second, stored as the
-    Training lab stores its runs, so the page is useful on its own:
-    {"model", "preset", "x_train", "x_val", "y_val", "history"}."""
-    from models.datasets import IRIS_COLUMNS, load_iris
-
-    frame = load_iris() if frame is None else frame
-    features = frame[IRIS_COLUMNS[:4]].to_numpy(np.float32)
-    species = sorted(frame["species"].unique())
-    labels = frame["species"].map({name: i for i, name in enumerate(species)}).to_numpy()
-    order = np.random.default_rng(seed).permutation(len(frame))
-    train, val = order[:110], order[110:]
-    keras.utils.set_random_seed(seed)
-    model = keras.Sequential(
-        [
-            keras.Input((4,), name="features"),
-            keras.layers.Dense(16, activation="relu"),
-            keras.layers.Dense(len(species), activation="softmax"),
-        ],
-        name="iris_demo",
-    )
-    model.compile(
-        keras.optimizers.Adam(0.02), "sparse_categorical_crossentropy", metrics=["accuracy"]
-    )
-    model.fit(features[train], labels[train], epochs=epochs, batch_size=16, verbose=0)
-    return {
-        "model": model,
-        "preset": "iris-demo",
-        "x_train": features[train],
-        "x_val": features[val],
-        "y_val": labels[val],
-        "history": {},
-    }
-
-
-def mnist_demo_model(mnist: tuple | None = None, epochs: int = 2, seed: int = 0) -> dict:
-    """An MNIST MLP (101,770 parameters) trained in a few seconds: big enough for
-    quantization to show its 4× (Iris's few weights barely shrink). Same keys as above."""
-    from models.datasets import load_mnist
-
-    (x_train, y_train), (x_test, y_test) = load_mnist() if mnist is None else mnist
-    x_train = x_train[:6000].astype(np.float32) / 255.0
-    x_val = x_test[:500].astype(np.float32) / 255.0
-    keras.utils.set_random_seed(seed)
-    model = keras.Sequential(
-        [
-            keras.Input((28, 28), name="image"),
-            keras.layers.Flatten(),
-            keras.layers.Dense(128, activation="relu"),
-            keras.layers.Dense(10, activation="softmax"),
-        ],
-        name="mnist_demo",
-    )
-    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(x_train, y_train[:6000], epochs=epochs, batch_size=64, verbose=0)
-    return {
-        "model": model,
-        "preset": "mnist-demo",
-        "x_train": x_train,
-        "x_val": x_val,
-        "y_val": np.asarray(y_test[:500]),
-        "history": {},
-    }

@@ -1,6 +1,6 @@
 """The default model of Draw a digit: the course's MNIST CNN, trained once, kept on disk.
 
-There is no pretrained copy to download: the CNN (models/mnist_cnn.py) is trained on first
+There is no pretrained copy to download: the CNN (models/digits/mnist_cnn.py) is trained on first
 use on the mirror's MNIST (6,000 training digits), with random shifts, zooms, rotations and
 stroke-width changes so that it copes with drawings, then saved atomically under the download
 cache and loaded back with `safe_mode=True` on the next start. A lock makes sure that two
@@ -23,11 +23,11 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from models import datasets
-from models.digits import SIZE, prepare
+from models.digits.mnist_cnn import build_mnist_cnn
+from models.digits.preprocess import SIZE, prepare
 from models.errors import BadInput, ModelFormatError
-from models.mnist_cnn import build_mnist_cnn
-from models.store import cache_root
+from models.store import datasets
+from models.store.locate import cache_root
 
 EPOCHS = 15
 BATCH = 64

@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from models.datasets import load_imagenet_index
 from models.errors import BadInput
-from models.registry import MODELS, model_spec
-from models.store import model_dir
+from models.store.datasets import load_imagenet_index
+from models.store.files import model_dir
+from models.store.registry import MODELS, model_spec
 
 RESIZE_METHOD = "bilinear"  # what TF.js mobilenet uses (tf.image.resizeBilinear)
 

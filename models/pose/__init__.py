@@ -1,0 +1,3 @@
+"""MoveNet pose: letterboxing, running the model, keypoints in frame pixels, smoothing, joint
+angles and drawing.
+"""

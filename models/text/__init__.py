@@ -1,0 +1,1 @@
+"""Text models: the Universal Sentence Encoder tokenizer and the TF.js toxicity classifier."""
