@@ -19,6 +19,7 @@ with st.container(border=True):
     model_col, threshold_col = st.columns(2)
     with model_col:
         model_id = views.model_choice()
+        runtime = views.runtime_choice(model_id)
     threshold = threshold_col.slider(
         t("pose.threshold"),
         0.0,
@@ -38,7 +39,7 @@ with st.container(border=True):
     show_angles = angles_col.toggle(t("pose.angles"), value=True, key="pose_angles")
     st.caption(t("pose.legend"))
 
-model = views.load(model_id)
+model = views.load(model_id, runtime)
 settings = None
 if model is not None:
     settings = live.Settings(

@@ -6,12 +6,11 @@ from components.code_panel import code_panel
 from components.format_views import (
     code_snippets,
     convert_panel,
-    labels,
     pick_model,
     run_panel,
     show_model,
 )
-from components.i18n import t
+from components.i18n import option_labels, t
 
 st.title(t("formats.title"))
 st.caption(t("formats.intro"))
@@ -22,7 +21,7 @@ sources = ["trained", "registry", "upload"]
 source = st.radio(
     t("formats.source"),
     sources,
-    format_func=labels("formats.source", sources).get,
+    format_func=option_labels(sources, "formats.source"),
     horizontal=True,
     key="formats_source",
 )

@@ -17,6 +17,7 @@ from streamlit_drawable_canvas import st_canvas
 from components import model_cache
 from components.code_panel import code_panel
 from components.i18n import t
+from components.shared_state import trained_models
 from models.digits.model import Prediction, is_ready, newest_lab_run
 from models.digits.preprocess import MAX_SIDE, PreparedDigit, centre_of_mass
 from models.vision.images import MAX_BYTES
@@ -86,7 +87,7 @@ def choose_model(needed: bool) -> Any:
     a fresh server. Returns None when no model is needed yet.
     """
     st.subheader(t("digit.model_header"))
-    run = newest_lab_run(st.session_state.get("trained_models"))
+    run = newest_lab_run(trained_models())
     if run is not None:
         options = ["lab", "default"]
         labels = {"lab": t("digit.model_lab", run=run), "default": t("digit.model_default")}
@@ -95,7 +96,7 @@ def choose_model(needed: bool) -> Any:
         )
         if choice == "lab":
             st.caption(t("digit.using_lab", run=run))
-            return st.session_state["trained_models"][run]["model"]
+            return trained_models()[run]["model"]
     st.caption(t("digit.using_default"))
     model = None
     if not needed and not is_ready():

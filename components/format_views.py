@@ -18,7 +18,8 @@ import streamlit as st
 
 from components import model_cache
 from components.feedback import show_error
-from components.i18n import catalog, t
+from components.i18n import catalog, option_labels, t
+from components.shared_state import trained_models
 from models.errors import BadInput, PlaygroundError
 from models.formats.convert import TARGETS, compare, zip_bytes
 from models.formats.describe import describe, layer_table, manifest_summary
@@ -31,6 +32,7 @@ from models.formats.model_files import (
     signature,
     takes_image,
 )
+from models.loading import TENSORFLOW
 from models.store.locate import locate_model
 from models.store.registry import MODELS
 from models.training.demos import iris_demo_model, mnist_demo_model
@@ -44,11 +46,6 @@ SHOWN_VALUES = 2000  # larger outputs are shown as a summary, not a table
 RANDOM_SAMPLES = 32
 MAX_COMPARE_SAMPLES = 500  # TFLite runs one sample at a time: keep the table quick
 DEFAULT_TARGETS = ["tfjs-layers", "tfjs-graph", "tflite", "tflite-float16", "tflite-int8"]
-
-
-def labels(prefix: str, options: list | tuple) -> dict[str, str]:
-    """Option → its label, translated now: a widget's format_func may run outside the page."""
-    return {option: t(f"{prefix}.{option}") for option in options}
 
 
 def show_format_error(error: PlaygroundError) -> None:
@@ -68,7 +65,7 @@ def show_format_error(error: PlaygroundError) -> None:
 
 def _trained_runs() -> dict[str, dict]:
     """The Training lab's runs, then the demo models built on this page."""
-    runs = dict(st.session_state.get("trained_models") or {})
+    runs = dict(trained_models())
     for demo, run in st.session_state.get(DEMO_KEY, {}).items():
         runs[t(f"formats.demo.{demo}")] = run
     return runs
@@ -85,7 +82,7 @@ def _build_demo(demo: str) -> None:
 
 
 def _pick_trained() -> dict | None:
-    if not st.session_state.get("trained_models"):
+    if not trained_models():
         st.info(t("formats.no_trained"))
     left, right = st.columns(2)
     if left.button(t("formats.build_demo.iris"), key="formats_build_iris"):
@@ -110,7 +107,7 @@ def _pick_registry() -> dict | None:
     model_id = st.selectbox(t("formats.registry_pick"), ids, key="formats_registry_id")
     if not st.toggle(t("formats.registry_load"), key="formats_registry_load"):
         return None
-    model = model_cache.model(model_id)
+    model = model_cache.model(model_id, TENSORFLOW)  # this page is about the files
     folder = locate_model(model_id).path or Path(".")
     kind = MODELS[model_id].format
     return {
@@ -290,7 +287,7 @@ def run_panel(picked: dict) -> None:
     kind = st.radio(
         t("formats.input_kind"),
         kinds,
-        format_func=labels("formats.input", kinds).get,
+        format_func=option_labels(kinds, "formats.input"),
         horizontal=True,
         key="formats_input_kind",
     )
@@ -352,7 +349,7 @@ def convert_panel(picked: dict) -> None:
         t("formats.targets"),
         list(TARGETS),
         default=DEFAULT_TARGETS,
-        format_func=labels("formats.target", TARGETS).get,
+        format_func=option_labels(TARGETS, "formats.target"),
         key="formats_targets",
     )
     if st.button(t("formats.convert"), key="formats_convert", disabled=not targets):

@@ -8,8 +8,10 @@ language is the session's choice (sidebar switch), seeded from `?lang=es` in the
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -52,6 +54,17 @@ def current_language() -> str:
 def t(key: str, **params: object) -> str:
     """`key` translated into the session's language."""
     return translate(key, current_language(), **params)
+
+
+def option_labels(
+    options: Iterable[Any], labels: str | Callable[[Any], str]
+) -> Callable[[Any], str]:
+    """A select box's `format_func`, its labels translated now, while the session's language
+    is known (Streamlit, and AppTest, may format the options again outside this run, where
+    `t` would answer in English). `labels` is a key prefix (`f"{labels}.{option}"`) or a
+    function giving an option's label."""
+    label = labels if callable(labels) else (lambda option: t(f"{labels}.{option}"))
+    return {option: label(option) for option in options}.__getitem__
 
 
 def error_text(error: PlaygroundError) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from components.i18n import t
-from models.loading import is_loaded, load_model
+from models.loading import LITERT, is_loaded, load_model
 from models.store import datasets
 from models.store.locate import Progress, locate_dataset, locate_model
 
@@ -31,18 +31,19 @@ def _progress_bar(label: str) -> tuple[Progress, Any]:
 
 
 @st.cache_resource(show_spinner=False)
-def _model(model_id: str, _progress: Progress | None) -> Any:
-    return load_model(model_id, _progress)
+def _model(model_id: str, runtime: str, _progress: Progress | None) -> Any:
+    return load_model(model_id, _progress, runtime)
 
 
-def model(model_id: str) -> Any:
-    """The loaded model `model_id` (TFLiteModel, GraphModel or keras.Model)."""
+def model(model_id: str, runtime: str = LITERT) -> Any:
+    """The loaded model `model_id` (TFLiteModel, LiteGraphModel, GraphModel or keras.Model);
+    TF.js graph models run on LiteRT unless `runtime` is TENSORFLOW (models/loading.py)."""
     if is_loaded(model_id) or locate_model(model_id).source != "download":
         with st.spinner(t("common.loading_model", model=model_id)):
-            return _model(model_id, None)
+            return _model(model_id, runtime, None)
     report, bar = _progress_bar(t("common.downloading", name=model_id))
     try:
-        return _model(model_id, report)
+        return _model(model_id, runtime, report)
     finally:
         bar.empty()
 

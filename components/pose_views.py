@@ -21,9 +21,10 @@ import streamlit as st
 
 from components import model_cache
 from components.feedback import show_error
-from components.i18n import t
+from components.i18n import option_labels, t
 from components.pose_stream import Settings, analyse, angle_table, keypoint_table
 from models.errors import PlaygroundError
+from models.loading import LITERT, RUNTIMES, litert_verdict, runs_on_litert
 from models.pose.movenet import (
     KEYPOINT_NAMES,
     POSE_MODELS,
@@ -35,6 +36,7 @@ from models.pose.movenet import (
     joint_angles,
     warm_up,
 )
+from models.store.registry import model_spec
 from models.vision.images import decode_image
 from models.vision.video import frames, probe
 
@@ -43,15 +45,19 @@ PREVIEW_SIDE = 480
 PREVIEW_QUALITY = 80
 
 
-def load(model_id: str):
-    """The chosen pose model through the shared cache, or None after a clear message."""
+def load(model_id: str, runtime: str):
+    """The chosen pose model through the shared cache, or None after a clear message; says
+    so when LiteRT was asked for and the model stayed on TensorFlow."""
     try:
-        model = model_cache.model(model_id)
+        model = model_cache.model(model_id, runtime)
         warm_up(model, input_size(model_id))
-        return model
     except PlaygroundError as error:
         show_error(error)
         return None
+    verdict = litert_verdict(model_id)
+    if runtime == LITERT and verdict is not None and verdict.path is None:
+        st.caption(t("pose.runtime_fallback", reason=verdict.reason))
+    return model
 
 
 def show_pose(drawn: np.ndarray, pose: Pose, settings: Settings, name: str, angles: bool) -> None:
@@ -176,18 +182,29 @@ def video(data: bytes, name: str, settings: Settings, angles: bool) -> None:
 
 
 def model_choice() -> str:
-    """The model select box; Lightning by default, Thunder loaded only when chosen.
-
-    The labels are translated now and looked up later: Streamlit may format the options
-    outside this run, where the session's language is not known.
-    """
-    labels = {model_id: t(f"pose.model.{model_id}") for model_id in POSE_MODELS}
+    """The model select box; Lightning by default, Thunder loaded only when chosen."""
     return st.selectbox(
         t("pose.model"),
         POSE_MODELS,
-        format_func=labels.__getitem__,
+        format_func=option_labels(POSE_MODELS, "pose.model"),
         key="pose_model",
         help=t("pose.model_help"),
+    )
+
+
+def runtime_choice(model_id: str) -> str:
+    """LiteRT (the graph converted to TFLite) or the graph in TensorFlow, for the TF.js graph
+    models, so students can compare speed and see that the keypoints agree; TFLite models
+    run on LiteRT anyway."""
+    if not runs_on_litert(model_spec(model_id)):
+        return LITERT
+    return st.radio(
+        t("pose.runtime"),
+        RUNTIMES,
+        format_func=option_labels(RUNTIMES, "pose.runtime"),
+        horizontal=True,
+        key="pose_runtime",
+        help=t("pose.runtime_help"),
     )
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from components import model_cache
-from components.i18n import t
+from components.i18n import option_labels, t
 from models.errors import BadInput
 from models.training import presets
 from models.training.build import LOSSES
@@ -150,17 +150,12 @@ def read_config(layers: pd.DataFrame) -> TrainConfig:
     )
 
 
-def _labels(prefix: str, names) -> dict[str, str]:
-    """Translated option labels, computed now: a format_func must not depend on when it runs."""
-    return {name: t(f"{prefix}.{name}") for name in names}
-
-
 def preset_picker() -> str:
     """The preset select box; changing it loads that preset's whole configuration."""
     return st.selectbox(
         t("training.preset"),
         list(presets.PRESETS),
-        format_func=_labels("training.preset", presets.PRESETS).get,
+        format_func=option_labels(presets.PRESETS, "training.preset"),
         key="training_preset",
         on_change=_on_preset_change,
     )
@@ -204,14 +199,14 @@ def optimizer_controls(problem: str) -> None:
         t("training.loss"),
         losses,
         key="training_loss",
-        format_func=_labels("training.loss", losses).get,
+        format_func=option_labels(losses, "training.loss"),
     )
     left, right = st.columns(2)
     left.selectbox(
         t("training.optimizer"),
         list(OPTIMIZERS),
         key="training_optimizer",
-        format_func=_labels("training.optimizer", OPTIMIZERS).get,
+        format_func=option_labels(OPTIMIZERS, "training.optimizer"),
     )
     right.text_input(
         t("training.learning_rate"), key="training_lr", help=t("training.learning_rate_help")
@@ -233,7 +228,7 @@ def schedule_controls() -> None:
         t("training.schedule"),
         list(SCHEDULES),
         key="training_schedule",
-        format_func=_labels("training.schedule", SCHEDULES).get,
+        format_func=option_labels(SCHEDULES, "training.schedule"),
     )
     left, right = st.columns(2)
     if schedule == "time_decay":

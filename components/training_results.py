@@ -2,9 +2,10 @@
 predictions, comparison of runs and the share link.
 
 A run lives in `st.session_state["training_live"]` while `model.fit` runs and its model is
-already in `st.session_state["trained_models"]` (the contract with Draw a digit and Model
-formats), so a Stop — which interrupts the script with a rerun — keeps the model trained so
-far: the next run finds the unfinished entry and closes it as stopped.
+already in the session's `trained_models` (components/shared_state.py: the contract with
+Draw a digit and Model formats), so a Stop — which interrupts the script with a rerun —
+keeps the model trained so far: the next run finds the unfinished entry and closes it as
+stopped.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import streamlit as st
 from components.feedback import show_error
 from components.i18n import current_language, t
 from components.live_training import dataset_boundary_figure, live_figures, series_labels
+from components.shared_state import trained_models_for_update
 from components.training_charts import compare_figure, confusion_figure
 from models.errors import BadInput
 from models.training import presets
@@ -38,15 +40,11 @@ def _runs() -> list[dict]:
     return st.session_state.setdefault("training_runs", [])
 
 
-def _trained() -> dict:
-    return st.session_state.setdefault("trained_models", {})
-
-
 def _forget_old_models() -> None:
     """Keep the newest MAX_MODELS lab models in `trained_models`; older runs keep their curves."""
     names = st.session_state.setdefault("training_model_names", [])
     while len(names) > MAX_MODELS:
-        _trained().pop(names.pop(0), None)
+        trained_models_for_update().pop(names.pop(0), None)
 
 
 def begin_run(config: TrainConfig, model, data: Dataset) -> dict:
@@ -55,7 +53,7 @@ def begin_run(config: TrainConfig, model, data: Dataset) -> dict:
     st.session_state["training_counter"] = number
     name = f"#{number} {config.preset} · {config.optimizer} lr={config.learning_rate:g}"
     history: dict[str, list[float]] = {}
-    _trained()[name] = {
+    trained_models_for_update()[name] = {
         "model": model,
         "preset": config.preset,
         "x_val": data.x_val,
@@ -134,7 +132,7 @@ def _charts(run: dict) -> None:
 
 
 def _validation(run: dict) -> Dataset | None:
-    entry = _trained().get(run["name"])
+    entry = trained_models_for_update().get(run["name"])
     if entry is None:
         return None
     x, y = entry["x_val"], entry["y_val"]
@@ -255,13 +253,13 @@ def show_last_run(live: bool) -> None:
     if not live and run["history"].get("loss"):
         _charts(run)
         if data is not None and data.x_val.shape[1:] == (2,):
-            model = _trained()[run["name"]]["model"]
+            model = trained_models_for_update()[run["name"]]["model"]
             plane = boundary(model, data.x_val, data.problem)
             st.plotly_chart(dataset_boundary_figure(plane, data))
     if data is None:
         st.caption(t("training.model_dropped"))
         return
-    model = _trained()[run["name"]]["model"]
+    model = trained_models_for_update()[run["name"]]["model"]
     with st.expander(t("training.summary"), expanded=True):
         summary_table(model)
     if data.problem != REGRESSION and run["epochs_done"]:

@@ -4,7 +4,9 @@
 the model's format. Results are kept in a process-wide cache shared by the command line,
 the benchmarks and Streamlit (whose `st.cache_resource` wrappers in
 components/model_cache.py sit on top), so a second load costs nothing. Each id has its own
-lock: loading Thunder never blocks a session that needs MobileNet.
+lock: loading Thunder never blocks a session that needs MobileNet. TF.js graph models of an
+image run on LiteRT by default (models/formats/lite_graph.py), their graph in TensorFlow on
+request (`runtime=TENSORFLOW`, "TensorFlow (reference)" on the pages).
 """
 
 from __future__ import annotations
@@ -14,19 +16,26 @@ from pathlib import Path
 from typing import Any
 
 from models.errors import PlaygroundError
+from models.formats.lite_graph import LiteVerdict, open_on_litert
+from models.formats.manifest import TFJS_GRAPH
 from models.formats.open import KERAS, SAVED_MODEL, open_model
 from models.store.files import model_dir
-from models.store.locate import Progress
+from models.store.locate import Progress, cache_root
 from models.store.registry import ModelSpec, model_spec
 
-_cache: dict[str, Any] = {}
+LITERT = "litert"
+TENSORFLOW = "tensorflow"
+RUNTIMES = (LITERT, TENSORFLOW)  # LiteRT by default; the TF graph stays as the reference
+
+_cache: dict[tuple[str, str], Any] = {}
 _failures: dict[str, str] = {}
-_locks: dict[str, threading.Lock] = {}
+_verdicts: dict[str, LiteVerdict] = {}
+_locks: dict[tuple[str, str], threading.Lock] = {}
 _locks_guard = threading.Lock()
 
 
 def is_loaded(model_id: str) -> bool:
-    return model_id in _cache
+    return any(key[0] == model_id for key in _cache)
 
 
 def last_failure(model_id: str) -> str | None:
@@ -34,22 +43,57 @@ def last_failure(model_id: str) -> str | None:
     return _failures.get(model_id)
 
 
-def load_model(model_id: str, progress: Progress | None = None) -> Any:
-    """The model `model_id`, loaded from mirror, cache or download; cached for the process."""
-    if model_id in _cache:
-        return _cache[model_id]
+def runs_on_litert(spec: ModelSpec) -> bool:
+    """TF.js graph models of one image input (their registry entry names its size) can be
+    converted to TFLite; the others (the toxicity model's ragged text inputs) cannot."""
+    return spec.format == TFJS_GRAPH and "input_size" in spec.extra
+
+
+def litert_verdict(model_id: str) -> LiteVerdict | None:
+    """How the LiteRT conversion of `model_id` went in this process, once it was loaded."""
+    return _verdicts.get(model_id)
+
+
+def load_model(model_id: str, progress: Progress | None = None, runtime: str = LITERT) -> Any:
+    """The model `model_id`, loaded from mirror, cache or download; cached for the process.
+
+    `runtime` matters for TF.js graph models only: LiteRT runs their TFLite conversion (or
+    the graph, when it did not convert or agree: `litert_verdict` says why), TENSORFLOW the
+    graph itself."""
     spec = model_spec(model_id)
+    key = (model_id, runtime if runs_on_litert(spec) else TENSORFLOW)
+    if key in _cache:
+        return _cache[key]
     with _locks_guard:
-        lock = _locks.setdefault(model_id, threading.Lock())
+        lock = _locks.setdefault(key, threading.Lock())
     with lock:
-        if model_id not in _cache:
+        if key not in _cache:
             try:
-                _cache[model_id] = open_registered(spec, model_dir(model_id, progress))
+                folder = model_dir(model_id, progress)
+                if key[1] == LITERT:
+                    _cache[key] = _open_on_litert(spec, folder)
+                else:
+                    _cache[key] = open_registered(spec, folder)
             except PlaygroundError as error:
                 _failures[model_id] = error.message
                 raise
             _failures.pop(model_id, None)
-    return _cache[model_id]
+    return _cache[key]
+
+
+def _open_on_litert(spec: ModelSpec, folder: Path) -> Any:
+    """The converted model, checked against the graph once and cached on disk."""
+    model, verdict = open_on_litert(
+        folder,
+        cache_root() / "litert" / spec.id,
+        spec.extra["input_size"],
+        lambda: open_registered(spec, folder),
+        scale=spec.extra.get("pixel_scale", 1.0),
+    )
+    _verdicts[spec.id] = verdict
+    if verdict.path is None:  # it stayed on the graph: the reference runtime is that model
+        _cache.setdefault((spec.id, TENSORFLOW), model)
+    return model
 
 
 def open_registered(spec: ModelSpec, folder: Path) -> Any:

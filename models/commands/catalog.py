@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from models.formats.describe import describe
-from models.loading import is_loaded, load_model
+from models.loading import TENSORFLOW, is_loaded, load_model
 from models.store.files import dataset_path, model_dir
 from models.store.locate import locate_dataset, locate_model
 from models.store.registry import DATASETS, MODELS, model_spec
@@ -76,7 +76,7 @@ def run_info(args: argparse.Namespace) -> Iterator[dict]:
         yield _info_path(Path(args.model))
         return
     spec = model_spec(args.model)
-    model = load_model(spec.id)
+    model = load_model(spec.id, runtime=TENSORFLOW)  # the files as they are
     yield {
         "id": spec.id,
         "title": spec.title,

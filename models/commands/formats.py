@@ -51,9 +51,9 @@ def open_any(model: str) -> Any:
     from models.store.registry import MODELS
 
     if model in MODELS and not Path(model).exists():
-        from models.loading import load_model
+        from models.loading import TENSORFLOW, load_model
 
-        return load_model(model)
+        return load_model(model, runtime=TENSORFLOW)  # the files as they are
     return open_path(Path(model)).model
 
 

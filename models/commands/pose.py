@@ -11,7 +11,7 @@ import argparse
 from collections.abc import Iterator
 from pathlib import Path
 
-from models.loading import load_model
+from models.loading import LITERT, RUNTIMES, load_model
 from models.pose.movenet import DEFAULT_MODEL, POSE_MODELS, check_pose_model, estimate, input_size
 from models.vision.images import decode_image_file
 
@@ -22,6 +22,13 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument(
         "--model", default=DEFAULT_MODEL, help=f"one of {', '.join(POSE_MODELS)} ({DEFAULT_MODEL})"
     )
+    p.add_argument(
+        "--runtime",
+        choices=RUNTIMES,
+        default=LITERT,
+        help="for the TF.js graph models: LiteRT (the graph converted to TFLite, fast) or "
+        "the graph itself in TensorFlow (the reference)",
+    )
     p.set_defaults(func=run_pose)
 
 
@@ -29,7 +36,7 @@ def run_pose(args: argparse.Namespace) -> Iterator[dict]:
     """Every file is checked before the model loads, so a bad one fails before any output."""
     model_id = check_pose_model(args.model)
     pictures = [(path, decode_image_file(path)) for path in args.images]
-    model = load_model(model_id)
+    model = load_model(model_id, runtime=args.runtime)
     for path, pixels in pictures:
         pose = estimate(model, pixels, input_size(model_id))
         yield {

@@ -57,6 +57,8 @@ class ModelSpec:
     approx_mb: float
     labels: str | None = None  # a file in the model folder, or "dataset:<id>"
     notes: str = ""
+    # input_size: the side of a square image input (a TF.js graph with one also runs on
+    # LiteRT, converted for that size); pixel_scale: 0–255 pixels × this = the model's range
     extra: dict = field(default_factory=dict)
 
 
@@ -213,7 +215,7 @@ MODELS: dict[str, ModelSpec] = {
             output_spec="float32 [1,256,256,1] person probability",
             license="Apache-2.0",
             approx_mb=0.3,
-            extra={"input_size": 256},
+            extra={"input_size": 256, "pixel_scale": 1 / 255},
         ),
         ModelSpec(
             id="deeplabv3-mobilenetv2-pascal-quant-tflite",
