@@ -1,53 +1,95 @@
-"""`python -m bench training [--json] [--epochs N] [--repeat R]`: what live charts cost.
+"""`python -m bench training [--json] [--presets P …] [--mnist-epochs N] [--vs-tfjs]`.
 
-Trains the `mnist-cnn` preset on the mirror's digits for the same epochs, alternately
-- `plain`: `model.fit(..., verbose=0)` with exactly the page's fit arguments, and
-- `live`: the page's path — LiveRecorder feeding components/live_training.LiveView, whose
-  Plotly figures are updated and serialised by `st.plotly_chart` (Streamlit in bare mode:
-  every element is built and marshalled; only the browser is missing);
-a fresh model each time (same seed), and prints the median wall times and `ratio` =
-live / plain. Goal: ratio ≤ 1.05.
+For each preset, side by side in one run, a fresh model each time (same seed):
+- `keras_fit_s`: `model.fit(..., verbose=0)` with the page's fit arguments (the old path);
+- `engine_s`: the fast engine alone (models/training/engine.py, one compiled call per epoch);
+- `live_s`: the page's path — engine + LiveRecorder feeding components/live_training.LiveView,
+  whose Plotly figures are updated and serialised by `st.plotly_chart` (Streamlit in bare
+  mode: every element is built and marshalled; only the browser is missing);
+- `tfjs_s` (with --vs-tfjs, dense presets): TensorFlow.js itself in Node (tests/tfjs/train.js,
+  pure-JS CPU backend) fitting the same model with an `onEpochEnd` callback.
+Goals: `live_over_engine` ≤ 1.05; `linear` `live_over_tfjs` ≤ 1.0 with the same answer
+(≈ 19 for x = 10); iris and mnist-cnn no slower than `keras_fit`.
 """
 
 import pylibsrtp  # noqa: F401  (before TensorFlow, see PITFALLS.md #1)
 
 import argparse
+import json
 import os
-import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
+TFJS = ROOT / "tests" / "tfjs"
+TFJS_LOSSES = {
+    "mean_squared_error": "meanSquaredError",
+    "categorical_crossentropy": "categoricalCrossentropy",
+}
+PREDICT = {"linear": [[10.0]]}
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser("training", parents=[common], help=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each kind, alternated")
-    parser.add_argument("--train-size", type=int, default=0, help="0 = all 6,000 digits")
+    parser.add_argument("--presets", nargs="+", default=["linear", "iris", "mnist-cnn"])
+    parser.add_argument("--mnist-epochs", type=int, default=3, help="epochs for mnist-cnn")
+    parser.add_argument("--vs-tfjs", action="store_true", help="also time TF.js in Node")
     parser.set_defaults(func=run)
 
 
-def _plain(config, data) -> float:
+def _validation(config, data) -> tuple | None:
+    """The page's validation data: none when a tiny set would validate on itself."""
+    from models.training.build import targets
+
+    if data.x_val is data.x_train:
+        return None
+    return data.x_val, targets(config.loss, data.y_val)
+
+
+def _keras_fit(config, data) -> float:
     from models.training.build import targets
     from models.training.runner import prepare
 
     model = prepare(config, data)
+    validation = _validation(config, data)
     start = time.perf_counter()
     model.fit(
         data.x_train,
         targets(config.loss, data.y_train),
         epochs=config.epochs,
         batch_size=config.batch_size,
-        validation_data=(data.x_val, targets(config.loss, data.y_val)),
+        validation_data=validation,
         shuffle=True,
         verbose=0,
     )
     return time.perf_counter() - start
 
 
-def _live(config, data) -> tuple[float, int]:
+def _engine(config, data) -> float:
+    from models.training.build import targets
+    from models.training.engine import fit_epochs
+    from models.training.runner import prepare
+
+    model = prepare(config, data)
+    validation = _validation(config, data)
+    start = time.perf_counter()
+    fit_epochs(
+        model,
+        data.x_train,
+        targets(config.loss, data.y_train),
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        validation=validation,
+    )
+    return time.perf_counter() - start
+
+
+def _live(config, data) -> tuple[float, list[float] | None, int]:
     from components.live_training import LiveView
     from models.training.build import metric_name
     from models.training.runner import fit, prepare
@@ -56,7 +98,81 @@ def _live(config, data) -> tuple[float, int]:
     start = time.perf_counter()
     view = LiveView(metric_name(data.problem), {}, data=data, model_getter=lambda: model)
     fit(model, config, data, view.sink)
-    return time.perf_counter() - start, view._draws
+    seconds = time.perf_counter() - start
+    asked = PREDICT.get(config.preset)
+    prediction = None if asked is None else np.asarray(model(np.array(asked, np.float32))).ravel()
+    return seconds, None if prediction is None else prediction.round(3).tolist(), view._draws
+
+
+def _tfjs(config, data) -> dict | None:
+    """TF.js fitting the same dense model on the same training data, or None when the preset
+    has layers other than Dense."""
+    from models.training.build import targets
+
+    if any(layer.kind != "dense" for layer in config.layers):
+        return None
+    spec = {
+        "layers": [{"units": s.units, "activation": s.activation} for s in config.layers],
+        "inputDim": int(data.x_train.shape[1]),
+        "loss": TFJS_LOSSES[config.loss],
+        "optimizer": config.optimizer,
+        "learningRate": config.learning_rate,
+        "epochs": config.epochs,
+        "batchSize": config.batch_size,
+        "x": np.asarray(data.x_train, float).tolist(),
+        "y": np.asarray(targets(config.loss, data.y_train), float)
+        .reshape(len(data.x_train), -1)
+        .tolist(),
+        "predict": PREDICT.get(config.preset),
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(spec, handle)
+    try:
+        command = ["node", str(TFJS / "train.js"), handle.name]
+        out = subprocess.run(command, capture_output=True, text=True, check=True, timeout=600)
+    finally:
+        os.unlink(handle.name)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _preset(name: str, args: argparse.Namespace) -> dict:
+    from models.store.datasets import load_iris, load_mnist
+    from models.training import presets
+    from models.training.config import with_changes
+    from models.training.data import make_dataset
+
+    config = presets.preset(name).config
+    if name == "mnist-cnn":
+        config = with_changes(config, epochs=args.mnist_epochs)
+    data = make_dataset(
+        config.dataset,
+        config.validation_split,
+        config.train_size,
+        mnist_raw=load_mnist() if config.dataset == "mnist" else None,
+        iris_frame=load_iris() if config.dataset == "iris" else None,
+    )
+    _engine(with_changes(config, epochs=1), data)  # warm-up: TF and Keras set-up
+    keras_s, engine_s = _keras_fit(config, data), _engine(config, data)
+    live_s, prediction, draws = _live(config, data)
+    result = {
+        "epochs": config.epochs,
+        "train_examples": len(data.x_train),
+        "keras_fit_s": round(keras_s, 3),
+        "engine_s": round(engine_s, 3),
+        "live_s": round(live_s, 3),
+        "engine_over_keras_fit": round(engine_s / keras_s, 3),
+        "live_over_engine": round(live_s / engine_s, 3),
+        "redraws": draws,
+    }
+    if prediction is not None:
+        result["prediction"] = prediction
+    if args.vs_tfjs and (tfjs := _tfjs(config, data)) is not None:
+        result |= {
+            "tfjs_s": round(tfjs["seconds"], 3),
+            "tfjs_prediction": tfjs["prediction"] and [round(v, 3) for v in tfjs["prediction"]],
+            "live_over_tfjs": round(live_s / tfjs["seconds"], 3),
+        }
+    return result
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -66,32 +182,9 @@ def run(args: argparse.Namespace) -> dict:
     import streamlit.logger
 
     streamlit.logger.set_log_level("error")  # bare mode warns on every element
-    from models.training import presets
-    from models.training.config import with_changes
-    from models.training.data import make_dataset
-
-    config = with_changes(presets.preset("mnist-cnn").config, epochs=args.epochs)
-    data = make_dataset("mnist", train_size=args.train_size)
-    _plain(with_changes(config, epochs=1), data)  # warm-up: TF and Keras set-up, page cache
-    plain, live, draws = [], [], []
-    for _ in range(max(1, args.repeat)):
-        plain.append(_plain(config, data))
-        seconds, redraws = _live(config, data)
-        live.append(seconds)
-        draws.append(redraws)
-    plain_s, live_s = statistics.median(plain), statistics.median(live)
     return {
         "bench": "training",
-        "preset": "mnist-cnn",
-        "epochs": args.epochs,
-        "train_examples": len(data.x_train),
-        "validation_examples": len(data.x_val),
-        "repeat": args.repeat,
         "cpus": os.cpu_count(),
-        "plain_s": round(plain_s, 3),
-        "live_s": round(live_s, 3),
-        "ratio": round(live_s / plain_s, 3),
-        "plain_runs_s": [round(s, 3) for s in plain],
-        "live_runs_s": [round(s, 3) for s in live],
-        "redraws_per_run": draws,
+        "goals": {"live_over_engine": 1.05, "linear_live_over_tfjs": 1.0},
+        "presets": {name: _preset(name, args) for name in args.presets},
     }

@@ -32,6 +32,7 @@ def test_one_json_line_per_epoch_then_the_final_metrics() -> None:
     assert final["final"] is True and final["epochs_done"] == 4 and final["ended"] == "finished"
     assert final["val_accuracy"] == lines[3]["val_accuracy"]
     assert len(final["predictions"]) == 3 and len(final["predictions"][0]) == 3
+    assert isinstance(final["train_seconds"], float) and final["train_seconds"] > 0
 
 
 def test_bad_parameters_exit_2_with_the_reason() -> None:

@@ -69,22 +69,28 @@ def run_train(args: argparse.Namespace) -> Iterator[dict]:
 
     worker = threading.Thread(target=work, name="train-cli", daemon=True)
     worker.start()
+    train_seconds = 0.0
     while (record := records.get()) is not _DONE:
         if record["event"] == "epoch":
             yield _epoch_record(record)
+        elif record["event"] == "end":
+            train_seconds = record["elapsed"]
     worker.join()
     if "error" in outcome:
         raise outcome["error"]
-    yield _final_record(args.preset, outcome["result"], chosen.examples)
+    yield _final_record(args.preset, outcome["result"], chosen.examples, train_seconds)
 
 
-def _final_record(preset_id: str, result: TrainResult, examples: tuple) -> dict:
+def _final_record(
+    preset_id: str, result: TrainResult, examples: tuple, train_seconds: float
+) -> dict:
     final = {k: round(v, 6) for k, v in result.final().items() if k in _KEYS}
     record = {
         "final": True,
         "preset": preset_id,
         "epochs_done": result.epochs_done,
         "ended": result.reason,
+        "train_seconds": round(train_seconds, 3),  # wall time of training alone
     } | final
     if examples:
         record["predictions"] = predict(result.model, examples).round(4).tolist()

@@ -6,8 +6,9 @@ The page's charts, the command line's JSON lines and the tests all read the same
 - `{"event": "epoch", "epoch", "loss", "val_loss", <metric>, "val_<metric>", "lr",
   "elapsed", "eta"}` after each epoch (`epoch` counts from 1);
 - `{"event": "end", "reason": "finished" | "stopped" | "nan", "epochs_done", "elapsed"}`.
-Training stops at the next batch when `stop` is set, and at once when the loss becomes NaN
-or infinite: the weights would be garbage from there on.
+Training stops at the next batch (or, on the fast engine, at the end of the epoch) when
+`stop` is set, and at once when the loss becomes NaN or infinite: the weights would be
+garbage from there on.
 """
 
 from __future__ import annotations
@@ -93,6 +94,9 @@ class LiveRecorder(keras.callbacks.Callback):
         )
         if self._bad_loss(values):
             self.reason = NAN
+            self.model.stop_training = True
+        elif self.stop.is_set():  # the fast engine has no batch hook: stop after this epoch
+            self.reason = STOPPED
             self.model.stop_training = True
 
     def on_train_end(self, logs: dict | None = None) -> None:

@@ -12,6 +12,7 @@ from models.training.build import build_model, schedule_callbacks, targets
 from models.training.callbacks import LiveRecorder, Sink
 from models.training.config import TrainConfig
 from models.training.data import Dataset
+from models.training.engine import fit_epochs
 from models.training.validate import check_config
 
 
@@ -44,20 +45,24 @@ def fit(
     stop: threading.Event | None = None,
     extra_callbacks: list[keras.callbacks.Callback] = (),
 ) -> TrainResult:
-    """`model.fit` with the live recorder first, then the schedule's callbacks."""
+    """Train with the live recorder first, then the schedule's callbacks: on the fast engine
+    (models/training/engine.py, one compiled call per epoch), or through `model.fit` when
+    the charts follow every batch (the engine has no per-batch hook)."""
     recorder = LiveRecorder(sink, stop, per_batch=config.per_batch)
     # Six points validating on themselves would only double each epoch's time.
     same = data.x_val is data.x_train
-    model.fit(
-        data.x_train,
-        targets(config.loss, data.y_train),
-        epochs=config.epochs,
-        batch_size=config.batch_size,
-        validation_data=None if same else (data.x_val, targets(config.loss, data.y_val)),
-        shuffle=True,
-        verbose=0,
-        callbacks=[recorder, *schedule_callbacks(config), *extra_callbacks],
-    )
+    arguments = {
+        "epochs": config.epochs,
+        "batch_size": config.batch_size,
+        "callbacks": [recorder, *schedule_callbacks(config), *extra_callbacks],
+        "shuffle": True,
+    }
+    validation = None if same else (data.x_val, targets(config.loss, data.y_val))
+    x, y = data.x_train, targets(config.loss, data.y_train)
+    if config.per_batch:
+        model.fit(x, y, validation_data=validation, verbose=0, **arguments)
+    else:
+        fit_epochs(model, x, y, validation=validation, **arguments)
     return TrainResult(model, recorder.history, recorder.reason, recorder.epochs_done)
 
 
