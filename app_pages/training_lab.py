@@ -68,6 +68,7 @@ training_results.show_comparison()
 if config is not None and data is not None:
     with st.expander(t("training.share")):
         training_results.share_link(config)
+    st.caption(t("training.engine_note"))
     code_panel(
         keras_code(config, data.input_shape, data.problem),
         tfjs_code(config, data.input_shape, data.problem),

@@ -6,15 +6,21 @@ import streamlit as st
 
 from components.i18n import LANGUAGES, current_language, t
 from models.errors import PlaygroundError
-from models.loading import is_loaded, last_failure
+from models.loading import is_loaded, last_failure, litert_verdict
 from models.store.locate import locate_dataset, locate_model
 from models.store.registry import DATASETS, MODELS
 
 
 def model_status(model_id: str) -> tuple[str, str]:
-    """(status, reason): loaded | mirror | cache | download | unavailable, for the Models panel."""
+    """(status, reason): loaded (· LiteRT, or · TensorFlow with why) | mirror | cache | download |
+    unavailable, for the Models panel."""
     if is_loaded(model_id):
-        return "loaded", ""
+        verdict = litert_verdict(model_id)  # None: not a graph model, or only its reference
+        if verdict is None:
+            return "loaded", ""
+        if verdict.path is None:
+            return "loaded_tensorflow", verdict.reason
+        return "loaded_litert", ""
     failure = last_failure(model_id)
     if failure:
         return "unavailable", failure

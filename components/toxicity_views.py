@@ -19,7 +19,6 @@ from components import model_cache
 from components.feedback import show_error
 from components.i18n import catalog, t
 from models.errors import PlaygroundError
-from models.store.locate import mirror_model_root
 from models.text.toxicity import (
     MAX_BATCH_TEXTS,
     MAX_CSV_BYTES,
@@ -93,11 +92,10 @@ def get_model() -> Any | None:
             return model_cache.model(MODEL_ID)
         except PlaygroundError as error:
             failure = st.session_state[FAILURE_KEY] = error.message
-    mirror = mirror_model_root()
     st.warning(
         t(
             "toxicity.unavailable",
-            folder=f"{mirror}/{MODEL_ID}/" if mirror else f"$PLAYGROUND_MODEL_DIR/{MODEL_ID}/",
+            folder=f"$PLAYGROUND_MODEL_DIR/{MODEL_ID}/",  # the setting, not the server's path
             command=f"python -m models download {MODEL_ID}",
         ),
         icon="📴",

@@ -68,6 +68,10 @@ def test_model_out_of_reach_says_how_and_tokenizer_still_works(offline, lang, wo
     warning = _texts(at.warning)
     assert words in warning
     assert "python -m models download toxicity" in warning and "toxicity/" in warning
+    # students see the setting and the folder's name, never the server's own paths
+    shown = warning + " ".join(str(c.value) for c in at.code)
+    assert "$PLAYGROUND_MODEL_DIR/toxicity/" in warning
+    assert str(offline) not in shown and str(Path.home()) not in shown
     assert not any(list(d.value.columns)[:1] == ["label"] for d in at.dataframe), "no scores"
     assert "▁wonderful" in _token_table(at).loc["piece"].tolist()
     assert at.button(key="toxicity_batch_run").disabled

@@ -214,6 +214,18 @@ def test_reductions_along_an_axis_or_all(op: str, tf_fn) -> None:
     assert fails(op, "x", STACK).code == "tensor_bad_axis"
 
 
+@pytest.mark.parametrize("op", ["reduce_sum", "reduce_mean", "reduce_max", "squeeze"])
+def test_a_scalar_has_no_axis_to_reduce_along(op: str) -> None:
+    """The axis left from another tensor (the scalar preset after reduce_sum(axis=0)) is
+    refused as TensorFlow refuses it; an empty axis uses the whole scalar, as in TF."""
+    scalar = build(Recipe("scalar"))
+    error = fails(op, "0", scalar)
+    assert error.code == "tensor_scalar_axis" and "leave the axis empty" in error.message
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        tf.reduce_sum(scalar, axis=0)
+    assert apply(op, "", scalar).value.shape == ()
+
+
 def test_int_mean_truncates_and_says_so() -> None:
     result = apply("reduce_mean", "", build(Recipe("[1, 2]")))
     assert result.value.item() == 1 and result.notes == ["int_mean"]

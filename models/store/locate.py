@@ -90,9 +90,11 @@ def locate_dataset(dataset_id: str) -> Location:
 
 
 def offline_hint(model_id: str) -> str:
-    """How to provide a model without internet, for error messages."""
+    """How to provide a model without internet, for error messages. It names the settings
+    and folders, not this server's paths: students read these messages too."""
     return (
         f"Put its files in $PLAYGROUND_MODEL_DIR/{model_id}/ or run "
-        f"`python -m models download {model_id}` on a connected machine and copy the cache "
-        f"({cache_root()})."
+        f"`python -m models download {model_id}` on a connected machine and copy the download "
+        "cache ($PLAYGROUND_CACHE_DIR, by default the folder tensor-playground in the user's "
+        "cache)."
     )

@@ -292,6 +292,13 @@ def parse_axis(text: str, rank: int, *, optional: bool = False, extra: int = 0) 
     if not stripped and optional:
         return None
     limit = rank + extra
+    if limit == 0:  # TensorFlow itself answers a scalar's axis 0 with InvalidArgumentError
+        raise BadInput(
+            f"a scalar (rank 0) has no axis {stripped or 0}: leave the axis empty to use "
+            "the whole tensor.",
+            code="tensor_scalar_axis",
+            text=stripped,
+        )
     try:
         axis = int(stripped)
     except ValueError:
@@ -363,7 +370,7 @@ def _one_hot(array: np.ndarray, arg: str) -> OpResult:
 
 
 def _reduce(op: str, array: np.ndarray, arg: str) -> OpResult:
-    axis = parse_axis(arg, array.ndim, optional=True) if array.ndim else None
+    axis = parse_axis(arg, array.ndim, optional=True)
     notes = ["int_mean"] if op == "reduce_mean" and dtype_name(array) == "int32" else []
     tensor = to_tensor(array)
     if dtype_name(array) == "bool":
