@@ -283,7 +283,8 @@ def render_panel(playing: bool, signalling: bool, show_angles: bool, threshold: 
         if proc.failure:
             st.error(t("pose.live.frame_failed", detail=proc.failure), icon="⚠️")
         fps_col, ms_col, total_col = st.columns(3)
-        fps_col.metric(t("pose.live.fps"), f"{shown.fps:.1f}" if shown else "–")
+        # one frame has no rate yet: "–" until a second frame has been timed
+        fps_col.metric(t("pose.live.fps"), f"{shown.fps:.1f}" if shown and shown.fps else "–")
         ms_col.metric(
             t("pose.live.inference_ms"), f"{shown.pose.inference_ms:.1f}" if shown else "–"
         )

@@ -43,6 +43,15 @@ def last_failure(model_id: str) -> str | None:
     return _failures.get(model_id)
 
 
+def forget(model_id: str) -> None:
+    """Drop `model_id` from this process (every runtime, its failure and LiteRT verdict), so
+    the next load reads the files again: after the mirror changed, or between tests."""
+    for key in [key for key in _cache if key[0] == model_id]:
+        del _cache[key]
+    _failures.pop(model_id, None)
+    _verdicts.pop(model_id, None)
+
+
 def runs_on_litert(spec: ModelSpec) -> bool:
     """TF.js graph models of one image input (their registry entry names its size) can be
     converted to TFLite; the others (the toxicity model's ragged text inputs) cannot."""

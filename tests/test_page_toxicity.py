@@ -16,8 +16,7 @@ PAGE = "app_pages/toxicity.py"
 
 def _forget_model() -> None:
     """Nothing of one test's model may leak into the next: process and Streamlit caches."""
-    loading._cache.pop("toxicity", None)
-    loading._failures.pop("toxicity", None)
+    loading.forget("toxicity")
     model_cache._model.clear()
 
 

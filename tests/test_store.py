@@ -97,7 +97,7 @@ def test_iris_fallback_matches_the_mirror_copy(tmp_path: Path, monkeypatch):
 
 def test_a_model_loads_once_and_concurrent_first_loads_share_it():
     model_id = "mobilenet-v1-0.25-128-quant-tflite"
-    loading._cache.pop(model_id, None)
+    loading.forget(model_id)
     results = []
     threads = [
         threading.Thread(target=lambda: results.append(loading.load_model(model_id)))
@@ -126,7 +126,7 @@ def test_a_failed_load_is_remembered_with_its_reason(tmp_path: Path, monkeypatch
         loading.load_model(spec.id)
     assert "models.invalid" in loading.last_failure(spec.id)
     assert not loading.is_loaded(spec.id)
-    loading._failures.pop(spec.id)
+    loading.forget(spec.id)
 
 
 def test_use_vocab_has_8000_pieces_and_null_scores_read_as_zero(shared: Path):

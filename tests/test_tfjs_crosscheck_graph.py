@@ -22,7 +22,7 @@ import tensorflow as tf
 from PIL import Image
 
 from models.formats.tfjs_graph import TFJS_OPS, load_graph_model, save_graph_model
-from models.loading import load_model
+from models.loading import TENSORFLOW, load_model
 
 TFJS = Path(__file__).resolve().parent / "tfjs"
 MOVENET_TOLERANCE = 1e-4
@@ -83,7 +83,7 @@ def test_movenet_lightning_matches_tfjs_on_the_squat(shared, tmp_path) -> None:
     folder = shared / "models" / "movenet-singlepose-lightning"
     report = _run_tfjs(folder, {"input": pixels}, tmp_path)
     assert report["inputs"] == ["input"] and report["outputNames"] == ["Identity"]
-    ours = load_model("movenet-singlepose-lightning")(pixels)["Identity"]
+    ours = load_model("movenet-singlepose-lightning", runtime=TENSORFLOW)(pixels)["Identity"]
     theirs = report["arrays"]["Identity"]
     assert theirs.shape == ours.shape == (1, 1, 17, 3)
     assert np.abs(theirs - ours).max() <= MOVENET_TOLERANCE
@@ -94,9 +94,8 @@ def test_movenet_resaved_uint16_matches_tfjs(shared, tmp_path) -> None:
     """The real graph written by save_graph_model (plain ops, uint16 weights): TF.js and
     Python dequantize the same bytes and must agree as closely as on the original."""
     folder = tmp_path / "movenet-uint16"
-    save_graph_model(
-        load_model("movenet-singlepose-lightning").concrete_function, folder, quantize="uint16"
-    )
+    graph = load_model("movenet-singlepose-lightning", runtime=TENSORFLOW)
+    save_graph_model(graph.concrete_function, folder, quantize="uint16")
     pixels = RNG.integers(0, 256, size=(1, 192, 192, 3), dtype=np.int32)
     report = _run_tfjs(folder, {"input": pixels}, tmp_path)
     ours = load_graph_model(folder)(pixels)["Identity"]

@@ -17,7 +17,7 @@ from models.errors import BadInput, ModelFormatError
 from models.formats.describe import describe
 from models.formats.tfjs_graph import GraphModel, load_graph_model, save_graph_model
 from models.formats.tfjs_weights import write_weights
-from models.loading import load_model
+from models.loading import TENSORFLOW, load_model
 
 RNG = np.random.default_rng(11)
 LIGHTNING = "movenet-singlepose-lightning"
@@ -38,7 +38,7 @@ def _squat_input(shared: Path, size: int) -> tuple[np.ndarray, int]:
 
 @pytest.mark.parametrize(("model_id", "size"), [(LIGHTNING, 192), (THUNDER, 256)])
 def test_movenet_signature_and_output(model_id, size) -> None:
-    model = load_model(model_id)
+    model = load_model(model_id, runtime=TENSORFLOW)
     assert isinstance(model, GraphModel)
     info = describe(model)
     assert info["inputs"] == [{"name": "input", "dtype": "int32", "shape": [1, size, size, 3]}]
@@ -53,7 +53,7 @@ def test_movenet_signature_and_output(model_id, size) -> None:
 @pytest.mark.parametrize(("model_id", "size"), [(LIGHTNING, 192), (THUNDER, 256)])
 def test_squat_keypoints_are_plausible(shared, model_id, size) -> None:
     pixels, side = _squat_input(shared, size)
-    keypoints = load_model(model_id)(input=pixels)["Identity"][0, 0]
+    keypoints = load_model(model_id, runtime=TENSORFLOW)(input=pixels)["Identity"][0, 0]
     y, x, score = keypoints[:, 0] * side, keypoints[:, 1] * side, keypoints[:, 2]
     # The person fills x 100..370, y 135..600 of the 500×610 photo (checked by eye).
     assert np.all(score > 0.3), score
@@ -69,14 +69,16 @@ def test_squat_keypoints_are_plausible(shared, model_id, size) -> None:
 
 
 def test_lightning_and_thunder_agree_on_the_squat(shared) -> None:
-    light = load_model(LIGHTNING)(_squat_input(shared, 192)[0])["Identity"][0, 0, :, :2]
-    thunder = load_model(THUNDER)(_squat_input(shared, 256)[0])["Identity"][0, 0, :, :2]
+    light_model = load_model(LIGHTNING, runtime=TENSORFLOW)
+    thunder_model = load_model(THUNDER, runtime=TENSORFLOW)
+    light = light_model(_squat_input(shared, 192)[0])["Identity"][0, 0, :, :2]
+    thunder = thunder_model(_squat_input(shared, 256)[0])["Identity"][0, 0, :, :2]
     assert np.abs(light - thunder).mean() < 0.03  # normalised units: ~18 px of 610
 
 
 def test_op_histogram_and_manifest_summary(shared) -> None:
     folder = shared / "models" / LIGHTNING
-    model = load_model(LIGHTNING)
+    model = load_model(LIGHTNING, runtime=TENSORFLOW)
     histogram = model.op_histogram()
     nodes = json.loads((folder / "model.json").read_text())["modelTopology"]["node"]
     assert sum(histogram.values()) == len(nodes)
@@ -99,7 +101,7 @@ def test_op_histogram_and_manifest_summary(shared) -> None:
 def test_movenet_resaved_and_requantized(shared, tmp_path, quantize, tolerance) -> None:
     """The loaded graph written back out (fused ops now plain ones). Its weights were float16
     already, so float16 is exact; uint16 moves keypoints by < 2e-3 of the image side."""
-    model = load_model(LIGHTNING)
+    model = load_model(LIGHTNING, runtime=TENSORFLOW)
     save_graph_model(model.concrete_function, tmp_path, quantize=quantize)
     resaved = load_graph_model(tmp_path)
     assert [(i.name, i.shape) for i in resaved.inputs] == [("input", (1, 192, 192, 3))]
@@ -137,7 +139,7 @@ def test_concurrent_calls_match_serial_calls(shared) -> None:
 
 
 def test_bad_call_arguments_are_bad_input() -> None:
-    model = load_model(LIGHTNING)
+    model = load_model(LIGHTNING, runtime=TENSORFLOW)
     with pytest.raises(BadInput) as caught:
         model(np.zeros((1, 100, 100, 3), np.int32))
     assert caught.value.code == "tfjs_input_shape"

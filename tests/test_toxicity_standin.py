@@ -48,9 +48,9 @@ def standin_mirror(tmp_path_factory, tokenizer) -> Path:
 def model(standin_mirror, monkeypatch):
     """The stand-in loaded the way the page and the CLI load it: load_model("toxicity")."""
     monkeypatch.setenv("PLAYGROUND_MODEL_DIR", str(standin_mirror))
-    loading._cache.pop("toxicity", None)
+    loading.forget("toxicity")
     yield loading.load_model("toxicity")
-    loading._cache.pop("toxicity", None)
+    loading.forget("toxicity")
 
 
 def test_signature_is_the_real_ones(model) -> None:
@@ -180,7 +180,7 @@ def test_cli_toxicity_json_with_the_standin(standin_mirror, tokenizer) -> None:
 
 def test_cli_threshold_and_errors(standin_mirror, tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("PLAYGROUND_MODEL_DIR", str(standin_mirror))
-    loading._cache.pop("toxicity", None)
+    loading.forget("toxicity")
     assert main(["toxicity", "I hate hate you", "--threshold", "0.85", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["labels"]["toxicity"]["match"] is True
     assert main(["toxicity", "hi", "--threshold", "1.5"]) == 2
@@ -189,7 +189,7 @@ def test_cli_threshold_and_errors(standin_mirror, tmp_path, monkeypatch, capsys)
     assert "empty" in capsys.readouterr().err
     monkeypatch.setenv("PLAYGROUND_MODEL_DIR", str(tmp_path / "empty-mirror"))
     monkeypatch.setenv("PLAYGROUND_CACHE_DIR", str(tmp_path / "cache"))
-    loading._cache.pop("toxicity", None)
+    loading.forget("toxicity")
     assert main(["toxicity", "hi"]) == 3
     assert "PLAYGROUND_MODEL_DIR" in capsys.readouterr().err
 
