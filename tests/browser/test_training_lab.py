@@ -12,6 +12,7 @@ from conftest import healthy, no_exception, open_app, screenshot, wait_idle
 from playwright.sync_api import Page
 
 TRAIN = {"en": "Train", "es": "Entrenar"}
+EPOCHS = 2000  # the most the lab allows
 SAMPLE = """() => ({
     running: document.querySelector('[data-testid="stApp"]').dataset.testScriptState,
     points: [...document.querySelectorAll('[class*="st-key-training_live_"] .js-plotly-plot')]
@@ -25,10 +26,15 @@ SAMPLE = """() => ({
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_chart_updates_while_training(page: Page, app_url: str, lang: str) -> None:
     open_app(page, f"{app_url}/training?lang={lang}")
+    # the course's y = 2x − 1, long enough (a few seconds on the fast engine) to be watched
+    epochs = page.locator(".st-key-training_epochs input")
+    epochs.fill(str(EPOCHS))
+    epochs.press("Enter")
+    wait_idle(page)
     page.locator(".st-key-training_start button").click()
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=stApp]').dataset.testScriptState === 'running'"
-    )
+    # the run that trains has begun once its progress bar is drawn (a rerun queued before
+    # the click, e.g. the link being written, may run first and end without training)
+    page.wait_for_function("() => document.querySelector('[data-testid=stProgress]')")
     seen: list[dict] = []
     while True:
         sample = page.evaluate(SAMPLE)
