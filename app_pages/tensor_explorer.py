@@ -13,7 +13,7 @@ from components.code_panel import code_panel
 from components.i18n import option_labels, t
 from components.tensor_state import state
 from components.tensor_view import draw_tensor, show_metrics, show_printed
-from models.tensors.code import full_code
+from models.tensors.operations import full_code
 
 st.title(t("tensor.title"))
 st.caption(t("tensor.intro"))

@@ -17,7 +17,7 @@ import psutil
 
 from models.errors import BadInput
 from models.tensors.make import Recipe, build
-from models.tensors.ops import apply
+from models.tensors.operations import apply
 from models.tensors.printing import python_print, tfjs_print
 
 OPERATIONS = [

@@ -15,7 +15,7 @@ from components.tensor_view import (
     show_printed,
 )
 from models.tensors.make import DTYPES, MAKER_PARAMS, PRESETS
-from models.tensors.ops import ARG_KIND, BINARY, OPERATIONS, default_arg
+from models.tensors.operations import ARG_KIND, BINARY, OPERATIONS, default_arg
 
 MODES = ("preset", "literal", "values", "maker", "image")
 

@@ -16,7 +16,7 @@ from components.i18n import t
 from models.errors import PlaygroundError
 from models.tensors.code import values_code
 from models.tensors.make import PRESETS, Recipe, build, from_image
-from models.tensors.ops import OPERATIONS, apply
+from models.tensors.operations import OPERATIONS, apply
 from models.vision.images import decode_image
 
 URL_KEYS = ("t", "s", "d", "op", "a")

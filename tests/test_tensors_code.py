@@ -18,9 +18,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models.tensors.code import full_code
 from models.tensors.make import Recipe, build, dtype_name
-from models.tensors.ops import apply
+from models.tensors.operations import apply, full_code
 from models.tensors.printing import is_summarised, python_print, tfjs_print
 
 TFJS = Path(__file__).resolve().parent / "tfjs"

@@ -9,7 +9,8 @@ import tensorflow as tf
 from components.i18n import catalog, translate
 from models.errors import BadInput
 from models.tensors.make import Recipe, build
-from models.tensors.ops import OPERATIONS, apply, broadcast_lines, default_arg, parse_slice
+from models.tensors.operations import OPERATIONS, apply, default_arg
+from models.tensors.ops import broadcast_lines, parse_slice
 
 MAGIC = build(Recipe("magic"))
 STACK = build(Recipe("stack"))

@@ -89,7 +89,7 @@ def test_every_key_built_at_run_time_is_translated() -> None:
     """Keys like tensor.op.<id> are built from ids, so test_i18n's scan cannot see them."""
     from components.i18n import catalog
     from models.tensors.make import _GENERIC_AXES, _IMAGE_AXES, MAKER_PARAMS, PRESETS
-    from models.tensors.ops import ARG_KIND, OPERATIONS
+    from models.tensors.operations import ARG_KIND, OPERATIONS
 
     keys = [f"tensor.op.{op}" for op in OPERATIONS]
     keys += [f"tensor.arg.{kind}" for kind in ARG_KIND.values()]

@@ -1,4 +1,5 @@
-"""The Python and TF.js code that makes the current tensor and runs the current operation.
+"""The Python and TF.js code that makes the current tensor, and the pieces the operations'
+code is written with (models/tensors/operations.py holds each operation's own code).
 
 Generated from the same recipe and operation the page computed, so the code a student
 copies gives the tensor they see (random makers use TensorFlow's stateless, seeded ops in
@@ -21,19 +22,9 @@ from models.tensors.make import (
     parse_literal,
     parse_shape,
 )
-from models.tensors.ops import BINARY, SliceItem, common_dtype, normalize_slice, parse_slice
+from models.tensors.ops import SliceItem, common_dtype
 
 MAX_INLINE_VALUES = 1000
-_PY_BINARY = {
-    "add": "tf.add",
-    "sub": "tf.subtract",
-    "mul": "tf.multiply",
-    "div": "tf.divide",
-    "pow": "tf.pow",
-    "maximum": "tf.maximum",
-    "minimum": "tf.minimum",
-}
-_JS_REDUCE = {"reduce_sum": "tf.sum", "reduce_mean": "tf.mean", "reduce_max": "tf.max"}
 
 
 def _value(value: object, js: bool) -> str:
@@ -197,71 +188,23 @@ def _random_args(name: str, values: list, dims: list[int], dtype: str) -> tuple[
     return py, f"tf.randomUniform({dims}, {first}, {second}, '{dtype}', {int(seed)})"
 
 
-def operation_code(
-    op: str, arg: str, array: np.ndarray, other: np.ndarray | None
-) -> tuple[str, str]:
-    """(Python, TF.js) lines that compute `result` from `t` for the operation."""
-    arg = arg.strip()
-    if op in BINARY or op == "matmul":
-        return _binary_code(op, array, other)
-    if op in _JS_REDUCE:
-        py = f"tf.{op}(t{f', axis={arg}' if arg else ''})"
-        js = f"{_JS_REDUCE[op]}(t{f', {arg}' if arg else ''})"
-    elif op == "slice":
-        py, js = normalize_slice(arg), slice_tfjs(parse_slice(arg), array.shape)
-    else:
-        py, js = _unary_code(op, arg, dtype_name(array))
-    if dtype_name(array) == "bool" and (op in _JS_REDUCE or op in ("argmax", "argmin")):
-        py = py.replace("(t", "(tf.cast(t, tf.int32)", 1)  # TensorFlow sums numbers, not bools
-    return f"result = {py}\nprint(result)", f"const result = {js};\nresult.print();"
-
-
-def _unary_code(op: str, arg: str, dtype: str) -> tuple[str, str]:
-    """(Python, TF.js) expressions of the one-tensor operations."""
-    if op == "reshape":
-        return f"tf.reshape(t, {_list(arg)})", f"tf.reshape(t, {_list(arg)})"
-    if op == "expand_dims":
-        return f"tf.expand_dims(t, axis={arg})", f"tf.expandDims(t, {arg})"
-    if op == "squeeze":
-        return (
-            f"tf.squeeze(t{f', axis=[{arg}]' if arg else ''})",
-            f"tf.squeeze(t{f', [{arg}]' if arg else ''})",
-        )
-    if op == "transpose":
-        perm = _list(arg) if arg else ""
-        return (
-            f"tf.transpose(t{f', perm={perm}' if perm else ''})",
-            f"tf.transpose(t{f', {perm}' if perm else ''})",
-        )
-    if op == "cast":
-        return f"tf.cast(t, tf.{arg})", f"tf.cast(t, '{arg}')"
-    if op == "one_hot":
-        return f"tf.one_hot(t, {arg})", f"tf.oneHot(t, {arg}, 1, 0, 'float32')"
-    if op == "softmax":
-        py_t, js_t = ("t", "t") if dtype == "float32" else ("tf.cast(t, tf.float32)", "t.toFloat()")
-        return f"tf.nn.softmax({py_t}, axis={arg or -1})", f"tf.softmax({js_t}, {arg or -1})"
-    name, js_name = ("argmax", "argMax") if op == "argmax" else ("argmin", "argMin")
-    return (
-        f"tf.{name}(t, axis={arg or 0}, output_type=tf.int32)",
-        f"tf.{js_name}(t, {arg or 0})",
-    )
-
-
-def _list(text: str) -> str:
+def shape_list(text: str) -> str:
+    """A shape or permutation typed as text, as the list both languages write."""
     shape = parse_shape(text, allow_unknown=True)
     return str(list(shape or ()))
 
 
-def _binary_code(op: str, array: np.ndarray, other: np.ndarray | None) -> tuple[str, str]:
-    """`b` built with the dtype both meet in, `t` cast to it in Python (TF.js casts by itself)."""
+def binary_code(
+    op: str, py_fn: str, js_fn: str, arg: str, array: np.ndarray, other: np.ndarray | None
+) -> tuple[str, str]:
+    """`b` built with the dtype both meet in, `t` cast to it in Python (TF.js casts by itself),
+    then `py_fn(t, b)` / `js_fn(t, b)` printed."""
     assert other is not None
     common = common_dtype(dtype_name(array), dtype_name(other), op)
     b_values = other.astype(DTYPES[common]) if common != "string" else other
     py_b, js_b = creation_code(Recipe("b", dtype=common), b_values)
     py_b, js_b = py_b.replace("t = ", "b = ", 1), js_b.replace("const t = ", "const b = ", 1)
     py_t = f"tf.cast(t, tf.{common})" if dtype_name(array) != common else "t"
-    py_fn = "tf.matmul" if op == "matmul" else _PY_BINARY[op]
-    js_fn = "tf.matMul" if op == "matmul" else f"tf.{op}"
     return (
         f"{py_b}\nresult = {py_fn}({py_t}, b)\nprint(result)",
         f"{js_b}\nconst result = {js_fn}(t, b);\nresult.print();",
@@ -307,22 +250,3 @@ def slice_tfjs(items: list[SliceItem], shape: tuple[int, ...]) -> str:
         masks["end"] |= bit if item.stop is None else 0
     mask_args = ", ".join(str(masks[k]) for k in masks)
     return f"tf.stridedSlice(t, {begin}, {end}, {strides}, {mask_args})"
-
-
-def full_code(
-    recipe: Recipe | None,
-    array: np.ndarray,
-    op: str = "",
-    arg: str = "",
-    other: np.ndarray | None = None,
-    image: tuple[int, int] | None = None,
-) -> tuple[str, str]:
-    """The whole program for the code panel: imports, the tensor, the operation."""
-    py_make, js_make = creation_code(recipe, array, image)
-    py = ["import tensorflow as tf", "", py_make, "print(t)"]
-    js = ["import * as tf from '@tensorflow/tfjs';", "", js_make, "t.print();"]
-    if op:
-        py_op, js_op = operation_code(op, arg, array, other)
-        py += ["", py_op]
-        js += ["", js_op]
-    return "\n".join(py), "\n".join(js)

@@ -1,4 +1,5 @@
-"""The operations of the tensor lesson, computed by TensorFlow, each with its argument as text.
+"""How TensorFlow runs each operation of the tensor lesson, its argument given as text (the
+table of operations, with their code, is models/tensors/operations.py).
 
 An operation is an id and one argument string (a second tensor, an axis, a shape, a slice,
 a dtype, a depth), the same string the page's widgets give and a shared link holds in
@@ -25,76 +26,12 @@ from models.tensors.make import (
     check_rank,
     check_size,
     dtype_name,
-    from_literal,
     parse_shape,
     shape_text,
     tf_dtype,
     to_numpy,
     to_tensor,
 )
-
-BINARY = ("add", "sub", "mul", "div", "pow", "maximum", "minimum")
-AXIS_OPS = ("softmax", "argmax", "argmin", "reduce_sum", "reduce_mean", "reduce_max")
-OPERATIONS = (
-    *BINARY,
-    "matmul",
-    "reshape",
-    "expand_dims",
-    "squeeze",
-    "transpose",
-    "cast",
-    "slice",
-    *AXIS_OPS,
-    "one_hot",
-)
-# What kind of text each operation's argument is (the page picks a widget from it).
-ARG_KIND = {
-    **dict.fromkeys(BINARY, "tensor"),
-    "matmul": "tensor",
-    "reshape": "shape",
-    "expand_dims": "axis",
-    "squeeze": "axis_or_all",
-    "transpose": "perm",
-    "cast": "dtype",
-    "slice": "slice",
-    "softmax": "axis",
-    "argmax": "axis",
-    "argmin": "axis",
-    "reduce_sum": "axis_or_all",
-    "reduce_mean": "axis_or_all",
-    "reduce_max": "axis_or_all",
-    "one_hot": "depth",
-}
-_TF_BINARY = {
-    "add": tf.add,
-    "sub": tf.subtract,
-    "mul": tf.multiply,
-    "div": tf.divide,
-    "pow": tf.pow,
-    "maximum": tf.maximum,
-    "minimum": tf.minimum,
-}
-_TF_REDUCE = {
-    "reduce_sum": tf.reduce_sum,
-    "reduce_mean": tf.reduce_mean,
-    "reduce_max": tf.reduce_max,
-}
-# dtypes each operation accepts (casts to float32 are made first where TensorFlow needs them).
-_ALLOWED = {
-    **dict.fromkeys(("add", "sub", "mul", "pow"), NUMERIC_ORDER),
-    "div": NUMERIC_ORDER,
-    "maximum": ("bool", "int32", "float32"),
-    "minimum": ("bool", "int32", "float32"),
-    "matmul": NUMERIC_ORDER,
-    "softmax": ("bool", "int32", "float32"),
-    "argmax": ("bool", "int32", "float32"),
-    "argmin": ("bool", "int32", "float32"),
-    "reduce_sum": NUMERIC_ORDER,
-    "reduce_mean": NUMERIC_ORDER,
-    "reduce_max": ("bool", "int32", "float32"),
-    "one_hot": ("int32",),
-}
-_STRING_OK = ("add", "reshape", "expand_dims", "squeeze", "transpose", "slice")
 
 
 @dataclass(frozen=True)
@@ -116,80 +53,6 @@ class OpResult:
     broadcast: list[AxisLine] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     axis: int | None = None
-
-
-def default_arg(op: str, array: np.ndarray) -> str:
-    """A sensible argument for `op` on this tensor, so every operation runs at once."""
-    kind = ARG_KIND[op]
-    if op == "matmul":
-        inner = array.shape[-1] if array.ndim >= 1 else 1
-        return "[" + ", ".join(["[1]"] * inner) + "]"
-    if op in ("pow",):
-        return "2"
-    if kind == "tensor":
-        return "10"
-    if kind == "shape":
-        return "-1"
-    if kind in ("axis", "axis_or_all"):
-        return "-1" if op in ("softmax", "expand_dims") else ("0" if op.startswith("arg") else "")
-    if kind == "dtype":
-        return "float32" if dtype_name(array) != "float32" else "int32"
-    if kind == "slice":
-        return "t[0]" if array.ndim else "t[...]"
-    if kind == "depth":
-        return str(int(array.max()) + 1) if array.size and dtype_name(array) == "int32" else "3"
-    return ""
-
-
-def apply(op: str, arg: str, array: np.ndarray) -> OpResult:
-    """`op` with its argument text applied to `array`, by TensorFlow.
-
-    The checks below answer what we know TensorFlow refuses; anything else it refuses at run
-    time still reaches the student as a sentence (with TensorFlow's own first line).
-    """
-    try:
-        return _apply(op, arg, array)
-    except tf.errors.OpError as error:
-        detail = (error.message or str(error)).splitlines()[0][:200]
-        raise BadInput(
-            f"TensorFlow refused {op}: {detail}", code="tensor_tf_refused", op=op, detail=detail
-        ) from None
-
-
-def _apply(op: str, arg: str, array: np.ndarray) -> OpResult:
-    if op not in OPERATIONS:
-        raise BadInput(f"Unknown operation '{op}'.", code="tensor_unknown_op", op=op)
-    _check_dtype_allowed(op, dtype_name(array))
-    if op in BINARY:
-        return _binary(op, array, from_literal(arg, None))
-    handler = {
-        "matmul": _matmul,
-        "reshape": _reshape,
-        "expand_dims": _expand_dims,
-        "squeeze": _squeeze,
-        "transpose": _transpose,
-        "cast": _cast,
-        "slice": _slice,
-        "one_hot": _one_hot,
-    }.get(op)
-    if handler is not None:
-        return handler(array, arg)
-    if op in _TF_REDUCE:
-        return _reduce(op, array, arg)
-    return _along_axis(op, array, arg)
-
-
-def _check_dtype_allowed(op: str, dtype: str) -> None:
-    allowed = _ALLOWED.get(op, NUMERIC_ORDER)
-    if dtype == "string" and op in _STRING_OK:
-        return
-    if dtype not in allowed and op != "cast":
-        raise BadInput(
-            f"{op} does not work on {dtype} tensors.",
-            code="tensor_op_dtype",
-            op=op,
-            dtype=dtype,
-        )
 
 
 def broadcast_lines(a: tuple[int, ...], b: tuple[int, ...]) -> list[AxisLine]:
@@ -232,26 +95,26 @@ def common_dtype(a: str, b: str, op: str) -> str:
             a=a,
             b=b,
         )
-    _check_dtype_allowed(op, b)
     common = max(a, b, key=NUMERIC_ORDER.index)
     if op in ("div", "pow") and common in ("bool", "int32"):
         return "float32"
     return "int32" if common == "bool" else common
 
 
-def _binary(op: str, array: np.ndarray, other: np.ndarray) -> OpResult:
+def binary(op: str, tf_fn, array: np.ndarray, other: np.ndarray) -> OpResult:
+    """`tf_fn` (tf.add, tf.pow, …) of the two tensors, cast to the dtype both meet in, with
+    the broadcast explained axis by axis."""
     lines = broadcast_lines(array.shape, other.shape)
     a_name, b_name = dtype_name(array), dtype_name(other)
     common = common_dtype(a_name, b_name, op)
     notes = ["promoted"] if common not in (a_name, b_name) or a_name != b_name else []
     a = tf.cast(to_tensor(array), tf_dtype(common))
     b = tf.cast(to_tensor(other), tf_dtype(common))
-    value = to_numpy(_TF_BINARY[op](a, b))
+    value = to_numpy(tf_fn(a, b))
     return OpResult(value, other=other, broadcast=lines, notes=notes)
 
 
-def _matmul(array: np.ndarray, arg: str) -> OpResult:
-    other = from_literal(arg, None)
+def matmul(array: np.ndarray, other: np.ndarray) -> OpResult:
     a_name, b_name = dtype_name(array), dtype_name(other)
     common = common_dtype(a_name, b_name, "matmul")
     if array.ndim < 2 or other.ndim < 2 or array.shape[-1] != other.shape[-2]:
@@ -270,7 +133,7 @@ def _matmul(array: np.ndarray, arg: str) -> OpResult:
     return OpResult(to_numpy(tf.matmul(a, b)), other=other, notes=notes)
 
 
-def _reshape(array: np.ndarray, arg: str) -> OpResult:
+def reshape(array: np.ndarray, arg: str) -> OpResult:
     shape = parse_shape(arg, allow_unknown=True)
     if shape is None:
         raise BadInput("reshape needs a shape, like 3,3 or -1.", code="tensor_reshape_needs_shape")
@@ -316,13 +179,13 @@ def parse_axis(text: str, rank: int, *, optional: bool = False, extra: int = 0) 
     return axis
 
 
-def _expand_dims(array: np.ndarray, arg: str) -> OpResult:
+def expand_dims(array: np.ndarray, arg: str) -> OpResult:
     check_rank(array.ndim + 1)
     axis = parse_axis(arg, array.ndim, extra=1)
     return OpResult(to_numpy(tf.expand_dims(to_tensor(array), axis)), axis=axis)
 
 
-def _squeeze(array: np.ndarray, arg: str) -> OpResult:
+def squeeze(array: np.ndarray, arg: str) -> OpResult:
     axis = parse_axis(arg, array.ndim, optional=True)
     if axis is not None and array.shape[axis] != 1:
         raise BadInput(
@@ -335,7 +198,7 @@ def _squeeze(array: np.ndarray, arg: str) -> OpResult:
     return OpResult(to_numpy(tf.squeeze(to_tensor(array), axes)), axis=axis)
 
 
-def _transpose(array: np.ndarray, arg: str) -> OpResult:
+def transpose(array: np.ndarray, arg: str) -> OpResult:
     perm = parse_shape(arg) if arg.strip() else None
     if perm is not None and sorted(perm) != list(range(array.ndim)):
         raise BadInput(
@@ -349,11 +212,11 @@ def _transpose(array: np.ndarray, arg: str) -> OpResult:
     return OpResult(to_numpy(tf.transpose(to_tensor(array), perm)))
 
 
-def _cast(array: np.ndarray, arg: str) -> OpResult:
+def cast_to(array: np.ndarray, arg: str) -> OpResult:
     return OpResult(cast(array, check_dtype(arg)))
 
 
-def _one_hot(array: np.ndarray, arg: str) -> OpResult:
+def one_hot(array: np.ndarray, arg: str) -> OpResult:
     try:
         depth = int(arg.strip())
     except ValueError:
@@ -369,29 +232,38 @@ def _one_hot(array: np.ndarray, arg: str) -> OpResult:
     return OpResult(to_numpy(tf.one_hot(to_tensor(array), depth)))
 
 
-def _reduce(op: str, array: np.ndarray, arg: str) -> OpResult:
+def reduce(op: str, tf_fn, array: np.ndarray, arg: str) -> OpResult:
+    """`tf_fn` (tf.reduce_sum, …) along one axis, or over all of them for an empty axis."""
     axis = parse_axis(arg, array.ndim, optional=True)
     notes = ["int_mean"] if op == "reduce_mean" and dtype_name(array) == "int32" else []
     tensor = to_tensor(array)
     if dtype_name(array) == "bool":
         tensor = tf.cast(tensor, tf.int32)
-    return OpResult(to_numpy(_TF_REDUCE[op](tensor, axis=axis)), axis=axis, notes=notes)
+    return OpResult(to_numpy(tf_fn(tensor, axis=axis)), axis=axis, notes=notes)
 
 
-def _along_axis(op: str, array: np.ndarray, arg: str) -> OpResult:
+def _axis_of(op: str, array: np.ndarray, arg: str, default: str) -> int:
     if array.ndim == 0:
         raise BadInput(f"{op} needs a tensor of rank 1 or more.", code="tensor_needs_rank", op=op)
-    axis = parse_axis(arg or ("-1" if op == "softmax" else "0"), array.ndim)
+    return parse_axis(arg or default, array.ndim)
+
+
+def softmax(array: np.ndarray, arg: str) -> OpResult:
+    """Softmax along an axis (the last by default), of floats: other dtypes are cast first."""
+    axis = _axis_of("softmax", array, arg, "-1")
+    tensor, notes = to_tensor(array), []
+    if dtype_name(array) != "float32":
+        tensor, notes = tf.cast(tensor, tf.float32), ["to_float"]
+    return OpResult(to_numpy(_softmax(tensor, axis)), axis=axis, notes=notes)
+
+
+def arg_extreme(op: str, tf_fn, array: np.ndarray, arg: str) -> OpResult:
+    """tf.argmax / tf.argmin along an axis (the first by default), booleans as 0 and 1."""
+    axis = _axis_of(op, array, arg, "0")
     tensor = to_tensor(array)
-    notes: list[str] = []
-    if op == "softmax":
-        if dtype_name(array) != "float32":
-            tensor, notes = tf.cast(tensor, tf.float32), ["to_float"]
-        return OpResult(to_numpy(_softmax(tensor, axis)), axis=axis, notes=notes)
     if dtype_name(array) == "bool":
         tensor = tf.cast(tensor, tf.int32)
-    fn = tf.argmax if op == "argmax" else tf.argmin
-    return OpResult(to_numpy(fn(tensor, axis=axis, output_type=tf.int32)), axis=axis)
+    return OpResult(to_numpy(tf_fn(tensor, axis=axis, output_type=tf.int32)), axis=axis)
 
 
 def _softmax(tensor: tf.Tensor, axis: int) -> tf.Tensor:
@@ -530,7 +402,7 @@ def _axes_of_items(items: list[SliceItem], rank: int) -> list[int]:
     return axes
 
 
-def _slice(array: np.ndarray, arg: str) -> OpResult:
+def slice_tensor(array: np.ndarray, arg: str) -> OpResult:
     items = parse_slice(arg)
     check_slice(items, array.shape)
     key = tuple(item.to_python() for item in items)
