@@ -31,6 +31,7 @@ with right:
             prepared = preprocess(photo["pixels"], spec, model)
             result = predict(model, spec, prepared)
             views.show_result(result, prepared.ms)
+            views.warn_if_tiny(photo["original_shape"], spec.size)
         except PlaygroundError as error:
             show_error(error)
 

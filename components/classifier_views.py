@@ -30,6 +30,7 @@ from models.vision.classify import Prepared, Result, Step, classifier_ids
 from models.vision.images import decode_image
 
 PHOTO = "classifier_photo"  # {"name", "digest", "pixels", "original_shape"}
+MIN_MEANINGFUL_SIDE = 32  # pixels: below this a photo holds too little to classify
 FAILURES = "classifier_failures"  # {model id: English reason} for models that did not load
 HEATMAPS = "classifier_heatmaps"  # {(digest, model id): float32 map}
 DISPLAY_SIDE = 1024  # a stored photo's longer side at most: memory per session stays small
@@ -187,6 +188,14 @@ def show_result(result: Result, preprocess_ms: float) -> None:
     left, right = st.columns(2)
     left.metric(t("classifier.inference_time"), f"{result.ms:.1f} ms")
     right.metric(t("classifier.preprocess_time"), f"{preprocess_ms:.1f} ms")
+
+
+def warn_if_tiny(original_shape: tuple[int, ...], model_side: int) -> None:
+    """A photo a few pixels wide is blown up to the model's square and still gets a top-5:
+    say that such an answer means nothing."""
+    height, width = original_shape[:2]
+    if min(height, width) < MIN_MEANINGFUL_SIDE:
+        st.warning(t("classifier.tiny", width=width, height=height, side=model_side), icon="🔍")
 
 
 def _viewable(step: Step) -> np.ndarray:

@@ -105,8 +105,20 @@ def test_bad_uploads_are_explained_and_the_last_photo_is_kept(shared) -> None:
 
     dog = np.asarray(Image.open(shared / "data" / "images" / "dog.bmp").convert("RGB"))
     upload(at, "perro.png", png(dog))
-    assert not at.error
+    assert not at.error and not at.warning
     assert top_label(at) in names(DOG_BREEDS)
+
+
+def test_a_photo_of_a_few_pixels_is_classified_with_a_warning() -> None:
+    """MobileNet answers even for a 1×1 image (it is stretched to 224×224): say it means
+    nothing, and say nothing of the kind for a real photo."""
+    at = open_page(PAGE, "en")
+    assert not at.warning
+    at.radio(key="classifier_source").set_value("upload").run()
+    upload(at, "dot.png", png(np.full((1, 1, 3), 200, np.uint8)))
+    assert not at.error and not at.exception
+    warning = " ".join(w.value for w in at.warning)
+    assert "only 1×1 pixels" in warning and "224×224" in warning
 
 
 def test_unavailable_keras_model_says_how_to_get_it_and_the_page_keeps_working() -> None:
