@@ -22,7 +22,7 @@ import streamlit as st
 from components import model_cache
 from components.code_panel import code_panel
 from components.feedback import show_error
-from components.i18n import t
+from components.i18n import current_language, option_labels, t
 from models.errors import PlaygroundError
 from models.store.locate import mirror_model_root
 from models.store.registry import model_spec
@@ -53,7 +53,7 @@ def choose_model() -> str:
     return st.selectbox(
         t("classifier.model"),
         ids,
-        format_func=lambda i: model_spec(i).title,
+        format_func=option_labels(ids, "classifier.model_name"),
         key="classifier_model",
         help=t("classifier.model_help"),
     )
@@ -184,6 +184,8 @@ def show_result(result: Result, preprocess_ms: float) -> None:
     )
     best = result.top[0]
     st.markdown(t("classifier.verdict", label=best.label, score=f"{best.score:.1%}"))
+    if current_language() != "en":
+        st.caption(t("classifier.labels_language"))
     st.plotly_chart(figure, key="classifier_top_chart")
     left, right = st.columns(2)
     left.metric(t("classifier.inference_time"), f"{result.ms:.1f} ms")
@@ -225,7 +227,10 @@ def show_steps(prepared: Prepared, original_shape: tuple[int, ...]) -> None:
                 )
             )
             if step.detail:
-                st.caption(t(f"classifier.step_detail.{step.name}", detail=step.detail))
+                detail = (
+                    t(f"classifier.method.{step.detail}") if step.name == "resized" else step.detail
+                )
+                st.caption(t(f"classifier.step_detail.{step.name}", detail=detail))
     if tuple(prepared.steps[0].shape) != tuple(original_shape):
         st.caption(t("classifier.reduced_note", shape=str(tuple(prepared.steps[0].shape))))
 

@@ -17,7 +17,7 @@ import streamlit as st
 
 from components import model_cache
 from components.feedback import show_error
-from components.i18n import catalog, t
+from components.i18n import catalog, error_text, t
 from models.errors import PlaygroundError
 from models.text.toxicity import (
     MAX_BATCH_TEXTS,
@@ -91,7 +91,7 @@ def get_model() -> Any | None:
         try:
             return model_cache.model(MODEL_ID)
         except PlaygroundError as error:
-            failure = st.session_state[FAILURE_KEY] = error.message
+            failure = st.session_state[FAILURE_KEY] = error_text(error)
     st.warning(
         t(
             "toxicity.unavailable",
@@ -147,7 +147,12 @@ def render_tokens(tokenizer: Tokenizer, text: str) -> None:
     st.caption(t("toxicity.tokens_summary", count=len(ids), unknown=unknown))
     shown = ids[:SHOWN_TOKENS]
     st.dataframe(
-        pd.DataFrame({"piece": tokenizer.pieces_of(shown), "id": [str(i) for i in shown]}).T,
+        pd.DataFrame(
+            {
+                t("toxicity.tokens.piece"): tokenizer.pieces_of(shown),
+                t("toxicity.tokens.id"): [str(i) for i in shown],
+            }
+        ).T,
     )
     if len(ids) > SHOWN_TOKENS:
         st.caption(t("toxicity.tokens_more", shown=SHOWN_TOKENS, count=len(ids)))

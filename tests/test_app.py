@@ -3,6 +3,7 @@
 import pytest
 from pages_helper import open_page
 
+from components.i18n import translate
 from components.navigation import PAGES
 
 PAGE_FILES = [path for path, *_ in PAGES]
@@ -14,6 +15,26 @@ def test_every_page_renders(path: str, lang: str) -> None:
     at = open_page(path, lang)
     assert not at.exception, [e.value for e in at.exception]
     assert at.title, "every page has a title"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize(("path", "nav_key"), [(path, key) for path, key, *_ in PAGES[1:]])
+def test_each_title_uses_the_menus_name(path: str, nav_key: str, lang: str) -> None:
+    """A student who clicks "Pose en vivo" lands on a page titled so, not "Pose en directo"."""
+    at = open_page(path, lang)
+    assert translate(nav_key, lang).lower() in at.title[0].value.lower()
+
+
+def test_spanish_pages_leave_no_english_words_but_names() -> None:
+    """The classifier's steps, model names and labels, and the toxicity page's token table
+    and failure detail, in Spanish (ImageNet's class names stay English, and it says so)."""
+    at = open_page("app_pages/image_classifier.py", "es")
+    captions = " ".join(c.value for c in at.caption)
+    assert "interpolación bilineal" in captions and "bilinear" not in captions
+    assert "originales, en inglés" in captions
+    options = at.selectbox(key="classifier_model").options
+    assert "MobileNetV2 1.0 224, TFLite cuantizado" in options
+    assert not any("quantized" in option for option in options)
 
 
 def test_language_switch_translates_titles() -> None:

@@ -40,7 +40,7 @@ def _downloads(at) -> list[str]:
     ("lang", "title", "tab", "metric"),
     [
         ("en", "Live pose (MoveNet)", "🎥 Live webcam", "Inference (ms)"),
-        ("es", "Pose en directo (MoveNet)", "🎥 Webcam en directo", "Inferencia (ms)"),
+        ("es", "Pose en vivo (MoveNet)", "🎥 Webcam en vivo", "Inferencia (ms)"),
     ],
 )
 def test_page_renders_in_both_languages(lang, title, tab, metric) -> None:
@@ -98,7 +98,7 @@ def test_a_bad_photo_is_explained_in_spanish_and_the_page_goes_on(tmp_path) -> N
     assert not at.exception
     assert "no es una imagen" in _texts(at.error)
     assert at.slider(key="pose_threshold").value == 0.5
-    assert at.title[0].value == "Pose en directo (MoveNet)"
+    assert at.title[0].value == "Pose en vivo (MoveNet)"
 
 
 def test_camera_snapshot_goes_through_the_same_pipeline(shared) -> None:
