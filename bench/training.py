@@ -42,25 +42,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.set_defaults(func=run)
 
 
-def _validation(config, data) -> tuple | None:
-    """The page's validation data: none when a tiny set would validate on itself."""
-    from models.training.build import targets
-
-    if data.x_val is data.x_train:
-        return None
-    return data.x_val, targets(config.loss, data.y_val)
-
-
 def _keras_fit(config, data) -> float:
-    from models.training.build import targets
-    from models.training.runner import prepare
+    from models.training.runner import prepare, training_arrays
 
     model = prepare(config, data)
-    validation = _validation(config, data)
+    x, y, validation = training_arrays(config, data)
     start = time.perf_counter()
     model.fit(
-        data.x_train,
-        targets(config.loss, data.y_train),
+        x,
+        y,
         epochs=config.epochs,
         batch_size=config.batch_size,
         validation_data=validation,
@@ -71,17 +61,16 @@ def _keras_fit(config, data) -> float:
 
 
 def _engine(config, data) -> float:
-    from models.training.build import targets
     from models.training.engine import fit_epochs
-    from models.training.runner import prepare
+    from models.training.runner import prepare, training_arrays
 
     model = prepare(config, data)
-    validation = _validation(config, data)
+    x, y, validation = training_arrays(config, data)
     start = time.perf_counter()
     fit_epochs(
         model,
-        data.x_train,
-        targets(config.loss, data.y_train),
+        x,
+        y,
         epochs=config.epochs,
         batch_size=config.batch_size,
         validation=validation,
@@ -107,10 +96,11 @@ def _live(config, data) -> tuple[float, list[float] | None, int]:
 def _tfjs(config, data) -> dict | None:
     """TF.js fitting the same dense model on the same training data, or None when the preset
     has layers other than Dense."""
-    from models.training.build import targets
+    from models.training.runner import training_arrays
 
     if any(layer.kind != "dense" for layer in config.layers):
         return None
+    x, y, _ = training_arrays(config, data)
     spec = {
         "layers": [{"units": s.units, "activation": s.activation} for s in config.layers],
         "inputDim": int(data.x_train.shape[1]),
@@ -119,10 +109,8 @@ def _tfjs(config, data) -> dict | None:
         "learningRate": config.learning_rate,
         "epochs": config.epochs,
         "batchSize": config.batch_size,
-        "x": np.asarray(data.x_train, float).tolist(),
-        "y": np.asarray(targets(config.loss, data.y_train), float)
-        .reshape(len(data.x_train), -1)
-        .tolist(),
+        "x": np.asarray(x, float).tolist(),
+        "y": np.asarray(y, float).reshape(len(x), -1).tolist(),
         "predict": PREDICT.get(config.preset),
     }
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:

@@ -43,8 +43,6 @@ class LiteGraphModel:
     """A converted graph with the graph's own input and output names (LiteRT renames them),
     so callers cannot tell it from the TF.js graph model but by its speed."""
 
-    runtime = "litert"
-
     def __init__(self, path: Path, inputs: list[TensorInfo], outputs: list[TensorInfo]) -> None:
         self._lite = TFLiteModel(path)
         self.inputs = inputs
@@ -113,9 +111,13 @@ def _max_diff(graph, lite: LiteGraphModel, inputs: list[TensorInfo], scale: floa
 def _write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temp, path)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    finally:
+        if os.path.exists(temp):  # a failed write leaves no half file behind
+            os.remove(temp)
 
 
 def _record(verdict: LiteVerdict, inputs: list[TensorInfo], outputs: list[TensorInfo]) -> bytes:

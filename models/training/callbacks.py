@@ -61,9 +61,16 @@ class LiveRecorder(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self._epoch = epoch + 1
 
-    def _bad_loss(self, logs: dict[str, float]) -> bool:
+    def _stop_if_needed(self, logs: dict[str, float]) -> None:
+        """End training on a NaN or infinite loss, or when Stop was pressed (checked after
+        each batch by `fit`, after each epoch by the fast engine, which has no batch hook)."""
         loss = logs.get("loss")
-        return loss is not None and not math.isfinite(loss)
+        if loss is not None and not math.isfinite(loss):
+            self.reason = NAN
+            self.model.stop_training = True
+        elif self.stop.is_set():
+            self.reason = STOPPED
+            self.model.stop_training = True
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         values = _plain(logs)
@@ -71,12 +78,7 @@ class LiveRecorder(keras.callbacks.Callback):
             step = (self._epoch - 1) * self._steps + batch + 1
             where = {"event": "batch", "epoch": self._epoch, "batch": batch + 1, "step": step}
             self.sink(where | values)
-        if self._bad_loss(values):
-            self.reason = NAN
-            self.model.stop_training = True
-        elif self.stop.is_set():
-            self.reason = STOPPED
-            self.model.stop_training = True
+        self._stop_if_needed(values)
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         values = _plain(logs)
@@ -92,12 +94,7 @@ class LiveRecorder(keras.callbacks.Callback):
             | values
             | {"elapsed": elapsed, "eta": elapsed / self.epochs_done * remaining}
         )
-        if self._bad_loss(values):
-            self.reason = NAN
-            self.model.stop_training = True
-        elif self.stop.is_set():  # the fast engine has no batch hook: stop after this epoch
-            self.reason = STOPPED
-            self.model.stop_training = True
+        self._stop_if_needed(values)
 
     def on_train_end(self, logs: dict | None = None) -> None:
         self.sink(

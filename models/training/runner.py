@@ -37,6 +37,18 @@ def prepare(config: TrainConfig, data: Dataset) -> keras.Model:
     return build_model(config, data)
 
 
+def training_arrays(
+    config: TrainConfig, data: Dataset
+) -> tuple[np.ndarray, np.ndarray, tuple | None]:
+    """x, y and the validation pair as training takes them (targets one-hot where the loss
+    wants it); no validation where a tiny set would only validate on itself, doubling each
+    epoch's time."""
+    validation = None
+    if data.x_val is not data.x_train:
+        validation = (data.x_val, targets(config.loss, data.y_val))
+    return data.x_train, targets(config.loss, data.y_train), validation
+
+
 def fit(
     model: keras.Model,
     config: TrainConfig,
@@ -49,16 +61,13 @@ def fit(
     (models/training/engine.py, one compiled call per epoch), or through `model.fit` when
     the charts follow every batch (the engine has no per-batch hook)."""
     recorder = LiveRecorder(sink, stop, per_batch=config.per_batch)
-    # Six points validating on themselves would only double each epoch's time.
-    same = data.x_val is data.x_train
+    x, y, validation = training_arrays(config, data)
     arguments = {
         "epochs": config.epochs,
         "batch_size": config.batch_size,
         "callbacks": [recorder, *schedule_callbacks(config), *extra_callbacks],
         "shuffle": True,
     }
-    validation = None if same else (data.x_val, targets(config.loss, data.y_val))
-    x, y = data.x_train, targets(config.loss, data.y_train)
     if config.per_batch:
         model.fit(x, y, validation_data=validation, verbose=0, **arguments)
     else:
