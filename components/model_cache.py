@@ -31,19 +31,20 @@ def _progress_bar(label: str) -> tuple[Progress, Any]:
 
 
 @st.cache_resource(show_spinner=False)
-def _model(model_id: str, runtime: str, _progress: Progress | None) -> Any:
-    return load_model(model_id, _progress, runtime)
+def _model(model_id: str, runtime: str, size: int | None, _progress: Progress | None) -> Any:
+    return load_model(model_id, _progress, runtime, size)
 
 
-def model(model_id: str, runtime: str = LITERT) -> Any:
+def model(model_id: str, runtime: str = LITERT, size: int | None = None) -> Any:
     """The loaded model `model_id` (TFLiteModel, LiteGraphModel, GraphModel or keras.Model);
-    TF.js graph models run on LiteRT unless `runtime` is TENSORFLOW (models/loading.py)."""
+    TF.js graph models run on LiteRT unless `runtime` is TENSORFLOW, converted for a `size`
+    input (by default the registry's) (models/loading.py)."""
     if is_loaded(model_id) or locate_model(model_id).source != "download":
         with st.spinner(t("common.loading_model", model=model_id)):
-            return _model(model_id, runtime, None)
+            return _model(model_id, runtime, size, None)
     report, bar = _progress_bar(t("common.downloading", name=model_id))
     try:
-        return _model(model_id, runtime, report)
+        return _model(model_id, runtime, size, report)
     finally:
         bar.empty()
 
@@ -104,3 +105,29 @@ def digit_model(retrain: bool = False) -> Any:
         return default_model(report, retrain=retrain)
     finally:
         bar.empty()
+
+
+@st.cache_resource(show_spinner=False)
+def detection_labels(model_id: str) -> list[str]:
+    """A detection model's class names (COCO's 80 for CenterNet), index = class."""
+    from models.detection.centernet import labels
+
+    return labels(model_id)
+
+
+@st.cache_resource(show_spinner=False)
+def segmentation_labels(model_id: str) -> tuple[str, ...]:
+    """A segmentation model's class names: PASCAL VOC's 21, or background and person."""
+    from models.segmentation.masks import labels
+
+    return labels(model_id)
+
+
+@st.cache_resource(show_spinner=False)
+def feature_map_model():
+    """MobileNetV2 (quantized TFLite) with its intermediate tensors kept, for feature maps."""
+    from models.conv.feature_maps import MODEL_ID, FeatureMapModel
+    from models.store.files import model_dir
+    from models.store.registry import model_spec
+
+    return FeatureMapModel(model_dir(MODEL_ID) / model_spec(MODEL_ID).files[0].name)

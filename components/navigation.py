@@ -11,9 +11,12 @@ PAGES = [
     ("app_pages/home.py", "nav.home", "🏠", ""),  # the default page: served at `/`
     ("app_pages/tensor_explorer.py", "nav.tensor_explorer", "🧊", "tensors"),
     ("app_pages/training_lab.py", "nav.training_lab", "📈", "training"),
+    ("app_pages/conv_lab.py", "nav.conv_lab", "🔲", "conv"),
     ("app_pages/draw_digit.py", "nav.draw_digit", "✍️", "digit"),
     ("app_pages/image_classifier.py", "nav.image_classifier", "🖼️", "classifier"),
     ("app_pages/live_pose.py", "nav.live_pose", "🕺", "pose"),
+    ("app_pages/object_detection.py", "nav.object_detection", "🎯", "detect"),
+    ("app_pages/segmentation.py", "nav.segmentation", "🧩", "segment"),
     ("app_pages/toxicity.py", "nav.toxicity", "💬", "toxicity"),
     ("app_pages/model_formats.py", "nav.model_formats", "📦", "formats"),
 ]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from models.errors import PlaygroundError
-from models.formats.lite_graph import LiteVerdict, open_on_litert
+from models.formats.lite_graph import TOLERANCE, LiteCheck, LiteVerdict, open_on_litert
 from models.formats.manifest import TFJS_GRAPH
 from models.formats.open import KERAS, SAVED_MODEL, open_model
 from models.store.files import model_dir
@@ -27,10 +27,10 @@ LITERT = "litert"
 TENSORFLOW = "tensorflow"
 RUNTIMES = (LITERT, TENSORFLOW)  # LiteRT by default; the TF graph stays as the reference
 
-_cache: dict[tuple[str, str], Any] = {}
+_cache: dict[tuple[str, str, int | None], Any] = {}
 _failures: dict[str, str] = {}
-_verdicts: dict[str, LiteVerdict] = {}
-_locks: dict[tuple[str, str], threading.Lock] = {}
+_verdicts: dict[tuple[str, int], LiteVerdict] = {}
+_locks: dict[tuple[str, str, int | None], threading.Lock] = {}
 _locks_guard = threading.Lock()
 
 
@@ -49,7 +49,8 @@ def forget(model_id: str) -> None:
     for key in [key for key in _cache if key[0] == model_id]:
         del _cache[key]
     _failures.pop(model_id, None)
-    _verdicts.pop(model_id, None)
+    for key in [key for key in _verdicts if key[0] == model_id]:
+        del _verdicts[key]
 
 
 def runs_on_litert(spec: ModelSpec) -> bool:
@@ -58,19 +59,28 @@ def runs_on_litert(spec: ModelSpec) -> bool:
     return spec.format == TFJS_GRAPH and "input_size" in spec.extra
 
 
-def litert_verdict(model_id: str) -> LiteVerdict | None:
-    """How the LiteRT conversion of `model_id` went in this process, once it was loaded."""
-    return _verdicts.get(model_id)
+def litert_verdict(model_id: str, size: int | None = None) -> LiteVerdict | None:
+    """How the LiteRT conversion of `model_id` (for a `size` input, by default the registry's)
+    went in this process, once it was loaded."""
+    return _verdicts.get((model_id, size or model_spec(model_id).extra.get("input_size")))
 
 
-def load_model(model_id: str, progress: Progress | None = None, runtime: str = LITERT) -> Any:
+def load_model(
+    model_id: str,
+    progress: Progress | None = None,
+    runtime: str = LITERT,
+    size: int | None = None,
+) -> Any:
     """The model `model_id`, loaded from mirror, cache or download; cached for the process.
 
     `runtime` matters for TF.js graph models only: LiteRT runs their TFLite conversion (or
     the graph, when it did not convert or agree: `litert_verdict` says why), TENSORFLOW the
-    graph itself."""
+    graph itself. A TFLite conversion has one fixed input side: `size` (by default the
+    registry's `input_size`) picks it; the graph in TensorFlow takes any size."""
     spec = model_spec(model_id)
-    key = (model_id, runtime if runs_on_litert(spec) else TENSORFLOW)
+    on_litert = runs_on_litert(spec) and runtime == LITERT
+    side = (size or spec.extra["input_size"]) if on_litert else None
+    key = (model_id, LITERT if on_litert else TENSORFLOW, side)
     if key in _cache:
         return _cache[key]
     with _locks_guard:
@@ -79,8 +89,8 @@ def load_model(model_id: str, progress: Progress | None = None, runtime: str = L
         if key not in _cache:
             try:
                 folder = model_dir(model_id, progress)
-                if key[1] == LITERT:
-                    _cache[key] = _open_on_litert(spec, folder)
+                if on_litert:
+                    _cache[key] = _open_on_litert(spec, folder, side)
                 else:
                     _cache[key] = open_registered(spec, folder)
             except PlaygroundError as error:
@@ -90,18 +100,28 @@ def load_model(model_id: str, progress: Progress | None = None, runtime: str = L
     return _cache[key]
 
 
-def _open_on_litert(spec: ModelSpec, folder: Path) -> Any:
+def litert_check(spec: ModelSpec) -> LiteCheck:
+    """How the conversion of `spec` is checked: every output within TOLERANCE, unless its
+    registry entry names the outputs to compare (`litert_outputs`) and a tolerance."""
+    return LiteCheck(
+        spec.extra.get("litert_tolerance", TOLERANCE),
+        tuple(spec.extra.get("litert_outputs", ())),
+        spec.extra.get("pixel_scale", 1.0),
+    )
+
+
+def _open_on_litert(spec: ModelSpec, folder: Path, size: int) -> Any:
     """The converted model, checked against the graph once and cached on disk."""
     model, verdict = open_on_litert(
         folder,
         cache_root() / "litert" / spec.id,
-        spec.extra["input_size"],
+        size,
         lambda: open_registered(spec, folder),
-        scale=spec.extra.get("pixel_scale", 1.0),
+        litert_check(spec),
     )
-    _verdicts[spec.id] = verdict
+    _verdicts[(spec.id, size)] = verdict
     if verdict.path is None:  # it stayed on the graph: the reference runtime is that model
-        _cache.setdefault((spec.id, TENSORFLOW), model)
+        _cache.setdefault((spec.id, TENSORFLOW, None), model)
     return model
 
 

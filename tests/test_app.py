@@ -9,7 +9,7 @@ from components.navigation import PAGES
 PAGE_FILES = [path for path, *_ in PAGES]
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", ["en", "es", "ru"])
 @pytest.mark.parametrize("path", PAGE_FILES)
 def test_every_page_renders(path: str, lang: str) -> None:
     at = open_page(path, lang)
@@ -17,7 +17,7 @@ def test_every_page_renders(path: str, lang: str) -> None:
     assert at.title, "every page has a title"
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", ["en", "es", "ru"])
 @pytest.mark.parametrize(("path", "nav_key"), [(path, key) for path, key, *_ in PAGES[1:]])
 def test_each_title_uses_the_menus_name(path: str, nav_key: str, lang: str) -> None:
     """A student who clicks "Pose en vivo" lands on a page titled so, not "Pose en directo"."""
@@ -46,3 +46,13 @@ def test_language_switch_translates_titles() -> None:
     assert at.session_state["lang"] == "es"
     captions = " ".join(c.value for c in at.caption)
     assert "tensores" in captions
+
+
+def test_russian_from_the_switch_and_from_a_link() -> None:
+    at = open_page("app_pages/home.py", "en")
+    at.sidebar.radio(key="lang_choice").set_value("ru").run()
+    assert not at.exception and at.session_state["lang"] == "ru"
+    assert "тензоры ранга от 0 до 6" in " ".join(c.value for c in at.caption)
+    linked = open_page("app_pages/training_lab.py", "ru")
+    assert linked.title[0].value == "📈 Лаборатория обучения"
+    assert linked.sidebar.radio(key="lang_choice").value == "ru"

@@ -7,9 +7,15 @@ import numpy as np
 import pytest
 
 from models.formats import lite_graph
-from models.formats.lite_graph import TOLERANCE, LiteGraphModel, files_hash, open_on_litert
+from models.formats.lite_graph import (
+    TOLERANCE,
+    LiteCheck,
+    LiteGraphModel,
+    files_hash,
+    open_on_litert,
+)
 from models.formats.tfjs_graph import GraphModel, load_graph_model
-from models.loading import LITERT, TENSORFLOW, load_model, runs_on_litert
+from models.loading import LITERT, TENSORFLOW, litert_check, load_model, runs_on_litert
 from models.pose.movenet import estimate
 from models.store.registry import MODELS
 from models.vision.images import decode_image
@@ -54,9 +60,9 @@ def test_lightning_converts_agrees_and_is_reused_from_disk(lightning_folder, tmp
 def test_a_model_that_does_not_agree_stays_on_the_graph_and_says_why(
     lightning_folder, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(lite_graph, "TOLERANCE", -1.0)  # nothing can agree this well
+    strict = LiteCheck(tolerance=-1.0)  # nothing can agree this well
     loads = Loads(lightning_folder)
-    model, verdict = open_on_litert(lightning_folder, tmp_path, 192, loads)
+    model, verdict = open_on_litert(lightning_folder, tmp_path, 192, loads, strict)
     assert isinstance(model, GraphModel) and verdict.path is None
     assert verdict.reason.startswith("TFLite differs from the graph by")
     assert not list(tmp_path.glob("*.tflite"))  # nothing half-trusted is kept
@@ -65,7 +71,7 @@ def test_a_model_that_does_not_agree_stays_on_the_graph_and_says_why(
         raise AssertionError("converted again although the verdict was on disk")
 
     monkeypatch.setattr(lite_graph, "_convert", no_conversion)
-    model, again = open_on_litert(lightning_folder, tmp_path, 192, loads)
+    model, again = open_on_litert(lightning_folder, tmp_path, 192, loads, strict)
     assert isinstance(model, GraphModel) and again.reason == verdict.reason
 
 
@@ -98,18 +104,32 @@ def test_the_hash_follows_the_files(lightning_folder, tmp_path):
     ("model_id", "size", "outputs"),
     [
         ("movenet-multipose-lightning", 256, [(1, 6, 56)]),
+        ("movenet-multipose-lightning", 320, [(1, 6, 56)]),
         ("selfie-segmentation", 256, [(1, 256, 256, 1)]),
+        ("centernet-mobilenetv3-coco", 512, [(1, 128, 128, 4), (1, 128, 128, 80), (1, 100, 6)]),
     ],
 )
-def test_the_coming_models_convert_for_a_fixed_size(model_id, size, outputs, shared, tmp_path):
+def test_the_image_models_convert_for_a_fixed_size(model_id, size, outputs, shared, tmp_path):
     """MultiPose does not convert with free input sides (StridedSlice on unknown shapes needs
-    TF Select); fixed to the chosen size it does, and agrees."""
+    TF Select); fixed to the chosen size it does, and agrees (its signature says 256, its
+    Placeholder takes any side, as TF.js does). CenterNet agrees under its registry check."""
     folder = shared / "models" / model_id
-    scale = MODELS[model_id].extra.get("pixel_scale", 1.0)
-    model, verdict = open_on_litert(folder, tmp_path, size, Loads(folder), scale)
+    check = litert_check(MODELS[model_id])
+    model, verdict = open_on_litert(folder, tmp_path, size, Loads(folder), check)
     assert verdict.reason == "" and isinstance(model, LiteGraphModel), verdict
+    assert verdict.max_diff <= check.tolerance
     image = np.zeros((1, size, size, 3), model.inputs[0].dtype)
     assert [a.shape for a in model(image).values()] == outputs
+
+
+def test_a_narrowed_check_keeps_its_own_verdict(lightning_folder, tmp_path):
+    """A check rule other than the default is cached under its own name."""
+    assert LiteCheck().suffix() == ""
+    narrowed = LiteCheck(2e-3, ("Identity",))
+    assert narrowed.suffix() and narrowed.suffix() != LiteCheck(1e-3, ("Identity",)).suffix()
+    open_on_litert(lightning_folder, tmp_path, 192, Loads(lightning_folder), narrowed)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert len(names) == 2 and all(narrowed.suffix() in n for n in names)
 
 
 def test_load_model_runs_graph_models_on_litert_unless_asked_for_tensorflow():

@@ -11,6 +11,7 @@ import io
 import av
 import numpy as np
 import pytest
+from crowd_helper import two_people
 from pages_helper import open_page
 from PIL import Image
 
@@ -167,4 +168,119 @@ def test_live_panel_shows_what_the_callback_sends(shared) -> None:
     assert not at.exception
     values = {m.label: m.value for m in at.metric}
     assert float(values["Inference (ms)"]) > 0
+    assert len(_keypoint_table(at)) == 17
+
+
+MULTI = "movenet-multipose-lightning"
+
+
+def _png(pixels: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _people_table(at):
+    return next(d.value for d in at.dataframe if list(d.value.columns)[:2] == ["id", "score"])
+
+
+def test_multipose_finds_both_people_in_a_photo(shared) -> None:
+    at = open_page(PAGE, "en")
+    at.selectbox(key="pose_model").set_value(MULTI).run()
+    assert not at.exception and not at.error
+    assert at.select_slider(key="pose_size").value == 256
+    assert "256×256: 1.0× the pixels of 256×256" in _texts(at.caption)
+    assert "ms per inference" in _texts(at.caption)
+    at.file_uploader(key="pose_photo").set_value(("two.png", _png(two_people(shared)), "image/png"))
+    at.run()
+    assert not at.exception and not at.error
+    people = _people_table(at)
+    assert list(people["id"]) == ["#1", "#2"]
+    assert (people["keypoints"] >= 13).all()
+    keypoints = next(d.value for d in at.dataframe if list(d.value.columns)[0] == "person")
+    assert len(keypoints) == 34 and set(keypoints["person"]) == {1, 2}
+    angles = next(d.value for d in at.dataframe if list(d.value.columns)[0] == "joint")
+    assert list(angles.columns) == ["joint", "#1", "#2"] and len(angles) == 8
+    code = " ".join(c.value for c in at.code)
+    assert "MULTIPOSE_LIGHTNING" in code and "enableTracking: true" in code
+    assert "estimatePoses" in code and "movenet/multipose/lightning/1" in code
+    assert "multiPoseMaxDimension: 256" in code
+
+
+def test_multipose_live_panel_counts_people_in_spanish(shared) -> None:
+    at = open_page(PAGE, "es")
+    at.selectbox(key="pose_model").set_value(MULTI).run()
+    at.select_slider(key="pose_size").set_value(320).run()
+    assert not at.exception and not at.error
+    assert "multiPoseMaxDimension: 320" in " ".join(c.value for c in at.code)
+    processor = at.session_state[PROCESSOR_KEY]
+    processor.callback(av.VideoFrame.from_ndarray(two_people(shared), format="rgb24"))
+    at.run()
+    assert not at.exception
+    values = {m.label: m.value for m in at.metric}
+    assert values["Personas"] == "2"
+    assert list(_people_table(at)["id"]) == ["#1", "#2"]
+
+
+def test_a_photo_without_people_says_so(shared) -> None:
+    at = open_page(PAGE, "en")
+    at.selectbox(key="pose_model").set_value(MULTI).run()
+    blank = np.full((300, 400, 3), 200, np.uint8)
+    at.file_uploader(key="pose_photo").set_value(("wall.png", _png(blank), "image/png")).run()
+    assert not at.exception and not at.error
+    assert "Nobody found" in _texts(at.info)
+
+
+def _two_people_clip(shared, count: int = 8) -> bytes:
+    """An MP4 of the two people drifting apart, 10 px a frame each."""
+    pair = np.asarray(Image.fromarray(two_people(shared)).resize((463, 320)))
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="mp4") as container:
+        stream = container.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 640, 480, "yuv420p"
+        for i in range(count):
+            canvas = np.full((480, 640, 3), 255, np.uint8)
+            canvas[80:400, 60 - 5 * i : 290 - 5 * i] = pair[:, :230]
+            canvas[80:400, 290 + 5 * i : 523 + 5 * i] = pair[:, 230:]
+            for packet in stream.encode(av.VideoFrame.from_ndarray(canvas, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return buffer.getvalue()
+
+
+def test_multipose_video_keeps_each_person_s_id(shared) -> None:
+    at = open_page(PAGE, "en")
+    at.selectbox(key="pose_model").set_value(MULTI).run()
+    clip = _two_people_clip(shared)
+    at.file_uploader(key="pose_video").set_value(("pair.mp4", clip, "video/mp4")).run()
+    at.button(key="pose_video_run").click().run()
+    assert not at.exception and not at.error
+    assert "8 frames analysed." in _texts(at.success)
+
+    def ids_left_to_right() -> list[str]:
+        people = _people_table(at)
+        lefts = [float(box.split(",")[0]) for box in people["box"]]
+        return [person for _, person in sorted(zip(lefts, people["id"], strict=True))]
+
+    first = ids_left_to_right()
+    at.slider(key="pose_frame").set_value(7).run()
+    assert len(first) == 2 and ids_left_to_right() == first
+
+
+def test_switching_model_drops_the_old_model_s_panel(shared) -> None:
+    """A result made before the switch no longer matches the drawing: the panel waits."""
+    at = open_page(PAGE, "en")
+    processor = at.session_state[PROCESSOR_KEY]
+    pixels = decode_image((shared / "data" / "pose" / "squat.bmp").read_bytes())
+    processor.callback(av.VideoFrame.from_ndarray(pixels, format="rgb24"))
+    at.run()
+    assert len(_keypoint_table(at)) == 17
+    processor.callback(av.VideoFrame.from_ndarray(pixels, format="rgb24"))  # still Lightning
+    at.selectbox(key="pose_model").set_value("movenet-singlepose-lightning-int8-tflite").run()
+    assert not at.exception
+    assert "The keypoints appear here while the stream runs." in _texts(at.caption)
+    assert not any(list(d.value.columns)[:1] == ["name"] for d in at.dataframe)
+    processor.callback(av.VideoFrame.from_ndarray(pixels, format="rgb24"))
+    at.run()
     assert len(_keypoint_table(at)) == 17

@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from models.loading import load_model
-from models.pose.movenet import DEFAULT_THRESHOLD, INDEX, POSE_MODELS, Pose, estimate, input_size
+from models.pose.movenet import (
+    DEFAULT_THRESHOLD,
+    INDEX,
+    SINGLE_POSE_MODELS,
+    Pose,
+    estimate,
+    input_size,
+)
 from models.vision.images import decode_image
 
 # The yoga photo's background (hills, houses, railings) defeats a simple colour rule, so its
@@ -42,7 +49,7 @@ def poses(shared) -> dict[tuple[str, str], Pose]:
     result = {}
     for name in ("squat.bmp", "yoga.jpeg"):
         pixels = _pixels(shared, name)
-        for model_id in POSE_MODELS:
+        for model_id in SINGLE_POSE_MODELS:
             result[name, model_id] = estimate(load_model(model_id), pixels, input_size(model_id))
     return result
 
@@ -53,7 +60,7 @@ def test_the_squat_box_comes_from_the_photo(shared) -> None:
     assert 120 < top < 150 and 580 < bottom < 610  # his hair to his soles
 
 
-@pytest.mark.parametrize("model_id", POSE_MODELS)
+@pytest.mark.parametrize("model_id", SINGLE_POSE_MODELS)
 @pytest.mark.parametrize("name", ["squat.bmp", "yoga.jpeg"])
 def test_every_keypoint_is_on_the_person(shared, poses, name, model_id) -> None:
     pose = poses[name, model_id]
@@ -70,7 +77,7 @@ def _y(pose: Pose, *names: str) -> np.ndarray:
     return pose.keypoints[[INDEX[n] for n in names], 1]
 
 
-@pytest.mark.parametrize("model_id", POSE_MODELS)
+@pytest.mark.parametrize("model_id", SINGLE_POSE_MODELS)
 def test_head_above_shoulders_above_hips_above_ankles(poses, model_id) -> None:
     for name in ("squat.bmp", "yoga.jpeg"):
         pose = poses[name, model_id]
@@ -84,7 +91,7 @@ def test_head_above_shoulders_above_hips_above_ankles(poses, model_id) -> None:
         assert hips.max() < (ankles.min() if name == "squat.bmp" else ankles.max()), name
 
 
-@pytest.mark.parametrize("model_id", POSE_MODELS)
+@pytest.mark.parametrize("model_id", SINGLE_POSE_MODELS)
 def test_yoga_standing_leg_and_joined_hands(poses, model_id) -> None:
     """Tree pose: the hands meet at the chest; the raised foot, when seen, rests at the knee."""
     pose = poses["yoga.jpeg", model_id]
@@ -102,9 +109,9 @@ def test_the_three_models_agree(poses, name) -> None:
     """Within 5 % of the photo's longer side on average; within 8 % for every keypoint that
     both models are sure of (score ≥ 0.5) but one: the yoga's raised foot, tucked against the
     other knee, is where the Lightnings and Thunder part (see the test above)."""
-    side = max(poses[name, POSE_MODELS[0]].width, poses[name, POSE_MODELS[0]].height)
-    for a in POSE_MODELS:
-        for b in POSE_MODELS:
+    side = max(poses[name, SINGLE_POSE_MODELS[0]].width, poses[name, SINGLE_POSE_MODELS[0]].height)
+    for a in SINGLE_POSE_MODELS:
+        for b in SINGLE_POSE_MODELS:
             if a < b:
                 first, second = poses[name, a].keypoints, poses[name, b].keypoints
                 distance = np.linalg.norm(first[:, :2] - second[:, :2], axis=1) / side

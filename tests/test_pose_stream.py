@@ -5,7 +5,8 @@ import cv2
 import numpy as np
 import pytest
 
-from components.pose_stream import PUBLIC_STUN, PoseProcessor, Settings, analyse, ice_servers
+from components.pose_stream import PoseProcessor, Settings, analyse
+from components.webrtc import PUBLIC_STUN, ice_servers
 from models.loading import load_model
 from models.pose.draw import DrawOptions
 from models.pose.movenet import estimate, input_size

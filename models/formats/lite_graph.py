@@ -7,6 +7,11 @@ kept only if every output agrees within TOLERANCE; the verdict is cached beside 
 by the hash of the model's files and the input size, so later processes open the `.tflite`
 at once, or go straight back to the graph, without converting again. A model that does not
 convert or does not agree stays on TensorFlow, and `LiteVerdict.reason` says why.
+
+A model's registry entry may narrow the check (`LiteCheck`): CenterNet's `detections` output
+is a TopK over its heat-map, whose near-tied rows come out in another order at the smallest
+difference, so only the heat-map is compared, within the ~1e-3 by which TensorFlow's own
+oneDNN kernels move it (with TF_ENABLE_ONEDNN_OPTS=0 the two agree within 1e-6).
 """
 
 from __future__ import annotations
@@ -28,6 +33,23 @@ from models.formats.tflite import TFLiteModel
 
 TOLERANCE = 1e-4  # max |TFLite − graph| on the check input, for every output
 _CHECK_SEED = 0
+
+
+@dataclass(frozen=True)
+class LiteCheck:
+    """How the conversion is checked: `outputs` compared (all when empty) within `tolerance`;
+    `scale` maps the check's 0–255 pixels into a float model's range (1/255 for 0..1)."""
+
+    tolerance: float = TOLERANCE
+    outputs: tuple[str, ...] = ()
+    scale: float = 1.0
+
+    def suffix(self) -> str:
+        """ "" for the default check, else a short digest: a verdict is kept per check rule."""
+        if (self.tolerance, self.outputs) == (TOLERANCE, ()):
+            return ""
+        rule = json.dumps([self.tolerance, list(self.outputs)]).encode()
+        return "-" + hashlib.sha256(rule).hexdigest()[:8]
 
 
 @dataclass(frozen=True)
@@ -82,6 +104,12 @@ def _fixed_inputs(graph, size: int) -> list[TensorInfo]:
     return fixed
 
 
+def _fits_size(info: TensorInfo, size: int) -> bool:
+    """True when a saved image input is `size` × `size` (a conversion made for another size,
+    e.g. by an older loader that kept a signature's fixed side, is made again)."""
+    return len(info.shape) != 4 or tuple(info.shape[1:3]) == (size, size)
+
+
 def _check_input(info: TensorInfo) -> np.ndarray:
     """A fixed input like a photo: 0–255 values in the input's dtype."""
     values = np.random.default_rng(_CHECK_SEED).integers(0, 256, info.shape)
@@ -98,13 +126,14 @@ def _convert(graph, inputs: list[TensorInfo]) -> bytes:
     return converter.convert()
 
 
-def _max_diff(graph, lite: LiteGraphModel, inputs: list[TensorInfo], scale: float) -> float:
-    """The largest difference between the two on one fixed input, over every output."""
-    feeds = [(_check_input(info) * scale).astype(info.dtype) for info in inputs]
+def _max_diff(graph, lite: LiteGraphModel, inputs: list[TensorInfo], check: LiteCheck) -> float:
+    """The largest difference between the two on one fixed input, over the checked outputs."""
+    feeds = [(_check_input(info) * check.scale).astype(info.dtype) for info in inputs]
     reference, converted = graph(*feeds), lite(*feeds)
+    names = check.outputs or tuple(reference)
     return max(
         float(np.max(np.abs(np.asarray(reference[name], np.float64) - converted[name])))
-        for name in reference
+        for name in names
     )
 
 
@@ -137,15 +166,18 @@ def _infos(entries: list[dict]) -> list[TensorInfo]:
 
 
 def open_on_litert(
-    folder: Path, cache: Path, size: int, load_graph: Callable[[], Any], scale: float = 1.0
+    folder: Path,
+    cache: Path,
+    size: int,
+    load_graph: Callable[[], Any],
+    check: LiteCheck = LiteCheck(),
 ) -> tuple[Any, LiteVerdict]:
     """The TF.js graph model in `folder` on LiteRT for a `size` × `size` input, or the graph
-    itself (from `load_graph()`) when it does not convert or agree; and the verdict.
-
-    `scale` maps the check's 0–255 pixels into a float model's range (1/255 for 0..1).
-    The graph is loaded only when the verdict is not cached yet, or is "stay on the graph".
+    itself (from `load_graph()`) when it does not convert or agree with `check`; and the
+    verdict. The graph is loaded only when the verdict is not cached yet, or is "stay on
+    the graph".
     """
-    stem = cache / f"{files_hash(folder)}-{size}"
+    stem = cache / f"{files_hash(folder)}-{size}{check.suffix()}"
     tflite, record = stem.with_suffix(".tflite"), stem.with_suffix(".json")
     if record.is_file():
         saved = json.loads(record.read_text(encoding="utf-8"))
@@ -154,9 +186,9 @@ def open_on_litert(
         )
         if verdict.path is None:
             return load_graph(), verdict
-        if tflite.is_file():
-            model = LiteGraphModel(tflite, _infos(saved["inputs"]), _infos(saved["outputs"]))
-            return model, verdict
+        inputs = _infos(saved["inputs"])
+        if tflite.is_file() and all(_fits_size(info, size) for info in inputs):
+            return LiteGraphModel(tflite, inputs, _infos(saved["outputs"])), verdict
     graph = load_graph()
     inputs = _fixed_inputs(graph, size)
     try:
@@ -170,10 +202,10 @@ def open_on_litert(
         _write_atomically(tflite, data)
         lite = LiteGraphModel(tflite, inputs, graph.outputs)
         try:
-            diff = _max_diff(graph, lite, inputs, scale)
+            diff = _max_diff(graph, lite, inputs, check)
         except (ValueError, KeyError):  # outputs of other shapes or names: no match at all
             diff = float("inf")
-        if diff <= TOLERANCE:
+        if diff <= check.tolerance:
             verdict, model = LiteVerdict(tflite, diff), lite
         else:
             tflite.unlink()

@@ -391,9 +391,17 @@ def _placeholder_dims(node: node_def_pb2.NodeDef | None) -> tf.TensorShape:
 
 
 def _info(entry: dict, tensor: tf.Tensor, placeholder: Any) -> TensorInfo:
-    """Name, dtype and the most static shape the signature, Placeholder and graph agree on."""
+    """Name, dtype and shape of an input or output.
+
+    TF.js checks a feed against its Placeholder's own shape, so a Placeholder that declares
+    one wins over the signature: MoveNet MultiPose's signature says [1, 256, 256, 3], its
+    Placeholder [1, -1, -1, 3], and TF.js runs it at 320 (checked in Node). Elsewhere the
+    signature's dims hold, free ones filled from what the graph infers.
+    """
     declared = _dims(entry["tensorShape"]) if "tensorShape" in entry else None
-    declared = _merge(declared, _placeholder_dims(placeholder))
+    fed = _placeholder_dims(placeholder)
+    if fed.rank is not None:
+        declared = tuple(fed.as_list())
     shape = _merge(declared, tensor.shape)
     dtype = _dtype_name(entry["dtype"]) if "dtype" in entry else tensor.dtype.name
     return TensorInfo(_short_name(entry["name"]), dtype, shape if shape is not None else ())

@@ -1,5 +1,8 @@
 """Drawing a pose on a frame with OpenCV: keypoints, skeleton (left/right colours), labels.
 
+A MultiPose crowd is drawn person by person, each skeleton in its own colour (PALETTE, by
+tracking id) with its box and "#id score" above it.
+
 Drawing happens in place on the frame the callback already owns, so a live stream adds no
 image per frame; only the handful of small tuples cv2 needs are created. Colours follow
 the TF.js MoveNet demo: the person's left side orange, right side cyan, centre white.
@@ -14,9 +17,21 @@ import cv2
 import numpy as np
 
 from models.pose.movenet import EDGES, KEYPOINT_NAMES, SIDES, Pose
+from models.pose.multipose import Crowd
 
 COLOURS_RGB = {"left": (255, 138, 0), "right": (0, 200, 255), "center": (255, 255, 255)}
 OUTLINE = (0, 0, 0)
+# One colour per person (RGB), bright enough on a dark or light background.
+PALETTE = (
+    (255, 64, 129),
+    (0, 230, 118),
+    (41, 121, 255),
+    (255, 196, 0),
+    (213, 0, 249),
+    (0, 229, 255),
+    (255, 110, 64),
+    (174, 234, 0),
+)
 
 
 @dataclass(frozen=True)
@@ -29,13 +44,24 @@ class DrawOptions:
     bgr: bool = False
 
 
-def _colour(side: str, bgr: bool) -> tuple[int, int, int]:
-    r, g, b = COLOURS_RGB[side]
+def _colour(side: str, bgr: bool, person: tuple[int, int, int] | None = None):
+    r, g, b = person or COLOURS_RGB[side]
     return (b, g, r) if bgr else (r, g, b)
 
 
-def draw_pose(frame: np.ndarray, pose: Pose, options: DrawOptions) -> np.ndarray:
-    """`frame` with the pose drawn on it (in place; the same array is returned)."""
+def person_colour(person_id: int) -> tuple[int, int, int]:
+    """The RGB colour of tracking id `person_id` (1, 2, …), the same on every frame."""
+    return PALETTE[(person_id - 1) % len(PALETTE)]
+
+
+def draw_pose(
+    frame: np.ndarray,
+    pose: Pose,
+    options: DrawOptions,
+    colour: tuple[int, int, int] | None = None,
+) -> np.ndarray:
+    """`frame` with the pose drawn on it (in place; the same array is returned); in one RGB
+    `colour` instead of the left/right/centre ones when it is given."""
     side_px = max(frame.shape[0], frame.shape[1])
     thickness = max(2, side_px // 200)
     radius = max(3, side_px // 120)
@@ -44,15 +70,40 @@ def draw_pose(frame: np.ndarray, pose: Pose, options: DrawOptions) -> np.ndarray
     if options.skeleton:
         for a, b, side in EDGES:
             if visible[a] and visible[b]:
-                colour = _colour(side, options.bgr)
-                cv2.line(frame, points[a], points[b], colour, thickness, cv2.LINE_AA)
+                line = _colour(side, options.bgr, colour)
+                cv2.line(frame, points[a], points[b], line, thickness, cv2.LINE_AA)
     for index in np.flatnonzero(visible):
-        colour = _colour(SIDES[index], options.bgr)
+        dot = _colour(SIDES[index], options.bgr, colour)
         cv2.circle(frame, points[index], radius + 1, OUTLINE, -1, cv2.LINE_AA)
-        cv2.circle(frame, points[index], radius, colour, -1, cv2.LINE_AA)
+        cv2.circle(frame, points[index], radius, dot, -1, cv2.LINE_AA)
     if options.labels:
         _draw_labels(frame, points, visible, side_px, options.bgr)
     return frame
+
+
+def draw_crowd(frame: np.ndarray, crowd: Crowd, options: DrawOptions) -> np.ndarray:
+    """Every person of `crowd` on `frame` (in place): skeleton, box and "#id score"."""
+    side_px = max(frame.shape[0], frame.shape[1])
+    thickness = max(2, side_px // 300)
+    scale = max(0.5, side_px / 1200)
+    for person in crowd.people:
+        rgb = person_colour(person.id)
+        draw_pose(frame, person.pose, options, rgb)
+        colour = _colour("center", options.bgr, rgb)
+        x1, y1, x2, y2 = (int(round(float(v))) for v in person.box)
+        cv2.rectangle(frame, (x1, y1), (x2, y2), colour, thickness, cv2.LINE_AA)
+        where = (x1 + 4, max(y1 - 8, 16))
+        text = f"#{person.id} {person.score:.2f}"
+        cv2.putText(frame, text, where, cv2.FONT_HERSHEY_SIMPLEX, scale, OUTLINE, 4, cv2.LINE_AA)
+        cv2.putText(frame, text, where, cv2.FONT_HERSHEY_SIMPLEX, scale, colour, 2, cv2.LINE_AA)
+    return frame
+
+
+def draw_found(frame: np.ndarray, found: Pose | Crowd, options: DrawOptions) -> np.ndarray:
+    """A single pose or a whole crowd on `frame`, in place."""
+    if isinstance(found, Crowd):
+        return draw_crowd(frame, found, options)
+    return draw_pose(frame, found, options)
 
 
 def _draw_labels(

@@ -22,6 +22,7 @@ import numpy as np
 
 from models.errors import BadInput
 from models.store.registry import MODELS
+from models.vision.images import check_frame
 
 KEYPOINT_NAMES = (
     "nose",
@@ -80,14 +81,14 @@ ANGLES: dict[str, tuple[int, int, int]] = {
     )
 }
 
-POSE_MODELS = (
+SINGLE_POSE_MODELS = (
     "movenet-singlepose-lightning",
     "movenet-singlepose-thunder",
     "movenet-singlepose-lightning-int8-tflite",
 )
+POSE_MODELS = (*SINGLE_POSE_MODELS, "movenet-multipose-lightning")  # models/pose/multipose.py
 DEFAULT_MODEL = "movenet-singlepose-lightning"
 DEFAULT_THRESHOLD = 0.3  # the TF.js MoveNet demo's minimum keypoint score
-MAX_FRAME_SIDE = 4096  # larger frames are refused before any pixel is resized
 
 
 def check_pose_model(model_id: str) -> str:
@@ -103,8 +104,14 @@ def check_pose_model(model_id: str) -> str:
     return model_id
 
 
+def is_multipose(model_id: str) -> bool:
+    """True for the models that find several people (their registry task is pose-multi)."""
+    return MODELS[check_pose_model(model_id)].task == "pose-multi"
+
+
 def input_size(model_id: str) -> int:
-    """The side S of the model's square input (192 for Lightning, 256 for Thunder)."""
+    """The side S of the model's square input (192 for Lightning, 256 for Thunder and
+    MultiPose)."""
     return int(MODELS[check_pose_model(model_id)].extra["input_size"])
 
 
@@ -152,26 +159,6 @@ class Letterbox:
         return np.stack([sy, sx], axis=-1)
 
 
-def check_frame(frame: np.ndarray) -> np.ndarray:
-    """`frame` if it is uint8 [H, W, 3] of a sane size, else a BadInput saying what it is."""
-    if frame.ndim != 3 or frame.shape[2] != 3 or frame.dtype != np.uint8:
-        raise BadInput(
-            f"A frame must be uint8 [H, W, 3], not {frame.dtype} {list(frame.shape)}.",
-            code="pose_bad_frame",
-            shape=str(list(frame.shape)),
-        )
-    height, width = frame.shape[:2]
-    if min(height, width) < 1 or max(height, width) > MAX_FRAME_SIDE:
-        raise BadInput(
-            f"A frame of {width}×{height} pixels is outside 1…{MAX_FRAME_SIDE} pixels a side.",
-            code="pose_frame_size",
-            width=width,
-            height=height,
-            limit=MAX_FRAME_SIDE,
-        )
-    return frame
-
-
 def letterbox(frame: np.ndarray, size: int) -> tuple[np.ndarray, Letterbox]:
     """`frame` (uint8 [H, W, 3]) scaled without stretching and centred on a black square."""
     height, width = check_frame(frame).shape[:2]
@@ -194,30 +181,40 @@ def letterbox(frame: np.ndarray, size: int) -> tuple[np.ndarray, Letterbox]:
     return square, box
 
 
-def run_model(model, square: np.ndarray) -> np.ndarray:
-    """The model's raw [17, 3] (y, x, score) for one uint8 square image [S, S, 3].
+def feed(model, square: np.ndarray) -> np.ndarray:
+    """A MoveNet's first output for one uint8 square image [S, S, 3].
 
     The graph models want int32 pixels and the int8 TFLite model uint8 pixels; both take
-    0–255 values, so only the dtype differs. The keypoints are the first output.
+    0–255 values, so only the dtype differs.
     """
     dtype = model.inputs[0].dtype
     batch = square[None].astype(dtype, copy=dtype != "uint8")
-    outputs = model(batch)
-    return np.asarray(next(iter(outputs.values())), np.float32).reshape(17, 3)
+    return next(iter(model(batch).values()))
 
 
-_warmed: set[int] = set()
+def run_model(model, square: np.ndarray) -> np.ndarray:
+    """A single-pose model's raw [17, 3] (y, x, score) for one square image [S, S, 3]."""
+    return np.asarray(feed(model, square), np.float32).reshape(17, 3)
 
 
-def warm_up(model, size: int) -> None:
-    """One call on a black square, once per loaded model and process.
+_warm_ms: dict[int, float] = {}
+
+
+def warm_up(model, size: int) -> float:
+    """Ms per inference of `model` on a `size` square, measured once per loaded model and
+    process after one call that is not timed.
 
     A graph model's first call builds its kernels (1–2 s on a busy server); done in the
     script thread right after loading, the live stream's first frame is not the one to wait.
+    The second call's time is what a page can show as the model's cost on this machine.
     """
-    if id(model) not in _warmed:
-        run_model(model, np.zeros((size, size, 3), np.uint8))
-        _warmed.add(id(model))
+    if id(model) not in _warm_ms:
+        square = np.zeros((size, size, 3), np.uint8)
+        feed(model, square)
+        start = time.perf_counter()
+        feed(model, square)
+        _warm_ms[id(model)] = (time.perf_counter() - start) * 1000
+    return _warm_ms[id(model)]
 
 
 @dataclass
@@ -240,6 +237,10 @@ class Pose:
             }
             for name, (x, y, score) in zip(KEYPOINT_NAMES, self.keypoints, strict=True)
         ]
+
+    def document(self) -> dict:
+        """{"keypoints": [...]}: the part of the JSON answers that holds what was found."""
+        return {"keypoints": self.records()}
 
     def mirrored(self) -> Pose:
         """The same pose seen in a mirror: x flipped, each keypoint keeps its body side."""
@@ -334,7 +335,9 @@ class PoseSmoother:
 
 
 def export_rows(poses: list[tuple[int, float, Pose]]) -> list[dict]:
-    """One CSV row per keypoint per frame: frame, time_s, name, x, y, score."""
+    """One CSV row per keypoint per frame: frame, time_s, (person,) name, x, y, score.
+
+    Here and in `export_document` a MultiPose `Crowd` may stand for a `Pose`."""
     return [
         {"frame": index, "time_s": round(seconds, 3), **record}
         for index, seconds, pose in poses
@@ -343,7 +346,8 @@ def export_rows(poses: list[tuple[int, float, Pose]]) -> list[dict]:
 
 
 def export_document(name: str, model_id: str, poses: list[tuple[int, float, Pose]]) -> dict:
-    """The JSON download: the file, the model, and each frame's size and 17 keypoints."""
+    """The JSON download: the file, the model, and each frame's size and keypoints (or
+    people)."""
     return {
         "file": name,
         "model": model_id,
@@ -354,7 +358,7 @@ def export_document(name: str, model_id: str, poses: list[tuple[int, float, Pose
                 "time_s": round(seconds, 3),
                 "width": pose.width,
                 "height": pose.height,
-                "keypoints": pose.records(),
+                **pose.document(),
             }
             for index, seconds, pose in poses
         ],

@@ -232,3 +232,26 @@ def decode_image_file(path: Path) -> np.ndarray:
         error.message = f"{path}: {error.message}"
         error.args = (error.message,)
         raise
+
+
+MAX_FRAME_SIDE = 4096  # larger frames are refused before any pixel is resized
+
+
+def check_frame(frame: np.ndarray) -> np.ndarray:
+    """`frame` if it is uint8 [H, W, 3] of a sane size, else a BadInput saying what it is."""
+    if frame.ndim != 3 or frame.shape[2] != 3 or frame.dtype != np.uint8:
+        raise BadInput(
+            f"A frame must be uint8 [H, W, 3], not {frame.dtype} {list(frame.shape)}.",
+            code="pose_bad_frame",
+            shape=str(list(frame.shape)),
+        )
+    height, width = frame.shape[:2]
+    if min(height, width) < 1 or max(height, width) > MAX_FRAME_SIDE:
+        raise BadInput(
+            f"A frame of {width}×{height} pixels is outside 1…{MAX_FRAME_SIDE} pixels a side.",
+            code="pose_frame_size",
+            width=width,
+            height=height,
+            limit=MAX_FRAME_SIDE,
+        )
+    return frame

@@ -1,44 +1,17 @@
-"""Live pose in Chromium: a fake camera playing squat.bmp streams over WebRTC to the server,
-MoveNet's annotated frames come back, and the live panel fills with FPS and keypoints.
-
-Chromium's fake capture device plays a .y4m file; the test writes one from
-../shared/data/pose/squat.bmp with numpy (no ffmpeg needed). A second Chromium is launched
-with the media flags, so the shared browser keeps its default (no camera) behaviour.
+"""Live pose in Chromium: a fake camera (tests/browser/camera.py) playing squat.bmp, or two
+people side by side, streams over WebRTC to the server; MoveNet's annotated frames come back
+and the live panel fills with FPS, keypoints and, for MultiPose, the people count.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
-from conftest import healthy, launch_chromium, no_exception, open_app, screenshot
-from playwright.sync_api import Browser, Locator, Page, Playwright
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-from models.vision.images import decode_image
-
-WIDTH, HEIGHT, FRAMES = 640, 480, 30
-START = {"en": "Start", "es": "Empezar"}
-
-
-def write_y4m(photo: Path, target: Path) -> Path:
-    """A 1-second 640×480 I420 .y4m clip of the photo, the person sliding a little."""
-    person = decode_image(photo.read_bytes())
-    scale = HEIGHT * 0.9 / person.shape[0]
-    person = cv2.resize(person, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    h, w = person.shape[:2]
-    with target.open("wb") as out:
-        out.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F{FRAMES}:1 Ip A1:1 C420jpeg\n".encode())
-        for i in range(FRAMES):
-            frame = np.full((HEIGHT, WIDTH, 3), 220, np.uint8)
-            left = (WIDTH - w) // 2 + (i % 10) - 5
-            frame[HEIGHT - h :, left : left + w] = person
-            out.write(b"FRAME\n")
-            out.write(cv2.cvtColor(frame, cv2.COLOR_RGB2YUV_I420).tobytes())
-    return target
+from camera import camera, start_stream, write_y4m
+from conftest import healthy, no_exception, open_app, screenshot
+from crowd_helper import two_people
+from playwright.sync_api import Browser, Playwright
 
 
 @pytest.fixture(scope="module")
@@ -46,44 +19,18 @@ def camera_browser(playwright: Playwright, shared, tmp_path_factory) -> Iterator
     clip = write_y4m(
         shared / "data" / "pose" / "squat.bmp", tmp_path_factory.mktemp("cam") / "squat.y4m"
     )
-    browser = launch_chromium(
-        playwright,
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-video-capture={clip}",
-    )
+    browser = camera(playwright, clip)
     yield browser
     browser.close()
 
 
-STOP = {"en": "Stop", "es": "Parar"}
-# The stream's own state, read from the <video> streamlit-webrtc shows: the server's frames are
-# arriving when it has a size and its clock runs past half a second.
-FRAMES_BACK = """(v, ms) => new Promise(resolve => {
-    const until = performance.now() + ms;
-    const check = () => (v.videoWidth > 0 && !v.paused && v.currentTime > 0.5) ? resolve(true)
-        : performance.now() > until ? resolve(false) : requestAnimationFrame(check);
-    check();
-})"""
-
-
-def start_stream(page: Page, lang: str, wait_s: float = 90) -> Locator:
-    """Press Start and wait for annotated frames to play; a connection that does not come up
-    in `wait_s` (a loaded machine) is stopped and started once more before the test fails."""
-    frame = page.frame_locator("iframe[src*='webrtc']")
-    for attempt in (1, 2):
-        if attempt == 2:
-            frame.get_by_role("button", name=STOP[lang]).click()
-        frame.get_by_role("button", name=START[lang]).click()
-        video = frame.locator("video").first
-        try:
-            video.wait_for(timeout=wait_s * 1000)
-        except PlaywrightTimeout:
-            continue
-        if video.evaluate(FRAMES_BACK, wait_s * 1000):
-            return video
-    screenshot(page, "pose-live-no-frames")
-    raise AssertionError(f"no annotated frames came back within {wait_s} s, twice")
+@pytest.fixture(scope="module")
+def two_people_browser(playwright: Playwright, shared, tmp_path_factory) -> Iterator[Browser]:
+    """A fake camera that sees the squat and the yoga photos side by side."""
+    clip = write_y4m(two_people(shared), tmp_path_factory.mktemp("cam") / "two.y4m")
+    browser = camera(playwright, clip)
+    yield browser
+    browser.close()
 
 
 def test_fake_camera_streams_annotated_frames_and_fills_the_panel(
@@ -123,6 +70,34 @@ def test_fake_camera_streams_annotated_frames_and_fills_the_panel(
                 return coloured; }"""
         )
         assert pixels > 200, f"only {pixels} strongly coloured pixels: no skeleton drawn?"
+        assert healthy(app_url)
+    finally:
+        context.close()
+
+
+def test_multipose_counts_two_people_on_the_fake_camera(
+    two_people_browser: Browser, app_url: str
+) -> None:
+    context = two_people_browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(120_000)
+        open_app(page, f"{app_url}/pose?lang=en")
+        page.get_by_test_id("stSelectbox").filter(has_text="Model").click()
+        page.get_by_role("option", name="MultiPose Lightning").click()
+        page.get_by_text("ms per inference").wait_for()  # loaded (converted) and measured
+        start_stream(page, "en")
+        # the live panel's fourth metric counts people; both are in view on every frame
+        page.wait_for_function(
+            """() => { const m = [...document.querySelectorAll(
+                    '.st-key-pose_live_panel [data-testid="stMetric"]')]
+                    .find(e => e.innerText.includes('People'));
+                return m && m.querySelector('[data-testid="stMetricValue"]').innerText === '2'; }"""
+        )
+        people = page.locator(".st-key-pose_live_panel [data-testid='stDataFrame']").first
+        people.wait_for()
+        no_exception(page)
+        screenshot(page, "pose-live-multipose")
         assert healthy(app_url)
     finally:
         context.close()

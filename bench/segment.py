@@ -1,0 +1,94 @@
+"""`python -m bench segment --frames N`: the live person cut-out and DeepLab on a photo.
+
+Person: the selfie model's bare inference on a 256 × 256 input vs the whole WebRTC frame
+callback (components/segment_stream.PersonProcessor.callback: a 640×480 yuv420p frame decoded,
+the model, the background blurred with a soft edge, mirrored, encoded back), with RSS growth
+over the callback run after a warm-up. Scene: DeepLab's inference on the 513 × 513 input of
+a photo. Goals: person callback p50 ≤ 66.7 ms (15 FPS answered); RSS growth ≤ 10 MB over
+2,000 frames.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+import psutil
+
+from components.segment_stream import PersonProcessor, Settings
+from models.loading import load_model
+from models.segmentation.masks import PERSON_MODEL, SCENE_MODEL, labels, segment_scene
+from models.vision.images import decode_image
+
+WIDTH, HEIGHT, WARMUP = 640, 480, 10
+GOAL_CALLBACK_P50_MS, GOAL_RSS_MB = 1000 / 15, 10.0
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser("segment", parents=[common], help="person cut-out and DeepLab")
+    p.add_argument("--frames", type=int, default=300, help="timed frames for the person")
+    p.set_defaults(func=run)
+
+
+def _p50(samples: list[float]) -> float:
+    return round(float(np.percentile(samples, 50)), 2)
+
+
+def _person(count: int, photo: np.ndarray) -> dict:
+    model = load_model(PERSON_MODEL)
+    frame = np.full((HEIGHT, WIDTH, 3), 220, np.uint8)
+    small = cv2.resize(photo, (int(photo.shape[1] * 440 / photo.shape[0]), 440))
+    frame[40:480, 150 : 150 + small.shape[1]] = small
+    square = cv2.resize(frame, (256, 256)).astype(np.float32)[None] / 255
+    video = av.VideoFrame.from_ndarray(frame, format="rgb24").reformat(format="yuv420p")
+    processor = PersonProcessor()
+    processor.configure(Settings(model))
+    process, rss_start = psutil.Process(), 0
+    bare, callback = [], []
+    for i in range(count + WARMUP):
+        if i == WARMUP:
+            rss_start = process.memory_info().rss
+        start = time.perf_counter()
+        model(square)
+        middle = time.perf_counter()
+        processor.callback(video)
+        end = time.perf_counter()
+        if i >= WARMUP:
+            bare.append((middle - start) * 1000)
+            callback.append((end - middle) * 1000)
+    if processor.failure:
+        raise RuntimeError(processor.failure)
+    rss_mb = (process.memory_info().rss - rss_start) / 2**20
+    return {
+        "inference_p50_ms": _p50(bare),
+        "callback_p50_ms": _p50(callback),
+        "answered_fps_p50": round(1000 / _p50(callback), 1),
+        "rss_growth_mb": round(rss_mb, 2),
+        "goals": {
+            "live_15_fps_ok": _p50(callback) <= GOAL_CALLBACK_P50_MS,
+            "rss_ok": rss_mb <= GOAL_RSS_MB,
+        },
+    }
+
+
+def _scene(photo: np.ndarray, count: int = 20) -> dict:
+    model, names = load_model(SCENE_MODEL), labels(SCENE_MODEL)
+    times = [segment_scene(model, photo, names).inference_ms for _ in range(count + 2)][2:]
+    return {"inference_p50_ms": _p50(times), "photo": list(photo.shape)}
+
+
+def run(args: argparse.Namespace) -> dict:
+    data = Path(os.environ.get("PLAYGROUND_DATA_DIR", ""))
+    squat = decode_image((data / "pose" / "squat.bmp").read_bytes())
+    return {
+        "frames": args.frames,
+        "cpu_count": os.cpu_count(),
+        "goals": {"person_callback_p50_ms": round(GOAL_CALLBACK_P50_MS, 1), "rss_mb": GOAL_RSS_MB},
+        "person": _person(args.frames, squat),
+        "scene": _scene(squat),
+    }

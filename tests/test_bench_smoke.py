@@ -1,0 +1,28 @@
+"""The benchmarks still run: a few frames of `bench detect` and `bench pose` for MultiPose, and
+the figures they print have their shape. No time is asserted (benchmarks measure; tests
+check that they can)."""
+
+import argparse
+
+from bench import detect, pose, segment
+
+
+def test_bench_detect_measures_both_runtimes() -> None:
+    figures = detect.run(argparse.Namespace(frames=3))
+    assert set(figures["runtimes"]) == {"litert", "tensorflow"}
+    for measured in figures["runtimes"].values():
+        assert measured["inference"]["p50_ms"] > 0 and measured["callback"]["p50_ms"] > 0
+        assert set(measured["goals"]) == {"live_10_fps_ok", "rss_ok"}
+
+
+def test_bench_pose_measures_multipose_on_two_people() -> None:
+    figures = pose.run(argparse.Namespace(frames=3, models=["movenet-multipose-lightning"]))
+    measured = figures["models"]["movenet-multipose-lightning@litert"]
+    assert "live_15_fps_ok" in measured["goals"] and measured["callback"]["p50_ms"] > 0
+    assert figures["default_over_fastest"] is None  # no Lightning single pose in this run
+
+
+def test_bench_segment_measures_the_live_person_and_the_scene() -> None:
+    figures = segment.run(argparse.Namespace(frames=3))
+    assert figures["person"]["callback_p50_ms"] > 0 and figures["scene"]["inference_p50_ms"] > 0
+    assert set(figures["person"]["goals"]) == {"live_15_fps_ok", "rss_ok"}

@@ -1,0 +1,144 @@
+"""Segmentation on the shared photos: DeepLab's classes (a bird, a dog, a person), the person
+model's mask, mask sizes and values, the effects, and `python -m models segment`."""
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+from models.cli import main
+from models.loading import load_model
+from models.segmentation.effects import (
+    BLUR,
+    COLOUR,
+    IMAGE,
+    MASK,
+    VOC_COLOURS,
+    overlay,
+    person_effect,
+    soft_alpha,
+)
+from models.segmentation.masks import (
+    PERSON_MODEL,
+    SCENE_MODEL,
+    labels,
+    mask_iou,
+    segment_person,
+    segment_scene,
+)
+from models.vision.images import decode_image
+
+
+def _photo(shared, name: str) -> np.ndarray:
+    folder = "pose" if name in ("squat.bmp", "yoga.jpeg") else "images"
+    return decode_image((shared / "data" / folder / name).read_bytes())
+
+
+@pytest.fixture(scope="module")
+def voc() -> tuple[str, ...]:
+    return labels(SCENE_MODEL)
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [("bird.bmp", "bird"), ("dog.bmp", "dog"), ("squat.bmp", "person"), ("yoga.jpeg", "person")],
+)
+def test_deeplab_finds_the_photo_s_subject(shared, voc, name, label) -> None:
+    pixels = _photo(shared, name)
+    found = segment_scene(load_model(SCENE_MODEL), pixels, voc)
+    assert found.classes.shape == pixels.shape[:2] and found.classes.dtype == np.uint8
+    assert found.classes.max() < len(voc)
+    shares = found.shares()
+    assert list(shares)[:2] == ["background", label] or list(shares)[0] == label
+    assert 0.05 < shares[label] < 0.6 and sum(shares.values()) == pytest.approx(1, abs=1e-3)
+    assert found.model_output.shape == (513, 513)
+
+
+def test_voc_labels_and_colours(voc) -> None:
+    assert len(voc) == 21 and voc[0] == "background" and voc[15] == "person"
+    assert tuple(VOC_COLOURS[15]) == (192, 128, 128)  # the devkit's person colour
+    assert tuple(VOC_COLOURS[0]) == (0, 0, 0) and tuple(VOC_COLOURS[1]) == (128, 0, 0)
+
+
+def test_the_person_masks_of_both_models_agree(shared, voc) -> None:
+    pixels = _photo(shared, "squat.bmp")
+    person = segment_person(load_model(PERSON_MODEL), pixels)
+    scene = segment_scene(load_model(SCENE_MODEL), pixels, voc)
+    assert set(np.unique(person.classes)) == {0, 1}
+    assert person.probability.shape == pixels.shape[:2]
+    assert person.probability.min() >= 0 and person.probability.max() <= 1
+    assert mask_iou(person.classes == 1, scene.classes == voc.index("person")) > 0.7
+
+
+def test_a_plain_wall_is_only_background(voc) -> None:
+    wall = np.full((300, 400, 3), 180, np.uint8)
+    assert segment_scene(load_model(SCENE_MODEL), wall, voc).only_background()
+    assert segment_person(load_model(PERSON_MODEL), wall).only_background()
+
+
+def test_mask_iou_by_hand() -> None:
+    a = np.zeros((10, 10), bool)
+    b = np.zeros((10, 10), bool)
+    a[:, :5], b[:, 3:8] = True, True  # 50 and 50 pixels sharing 20
+    assert mask_iou(a, b) == pytest.approx(20 / 80)
+    empty = np.zeros((10, 10), bool)
+    assert mask_iou(a, a) == 1.0 and mask_iou(empty, empty) == 1.0  # nothing vs nothing
+
+
+def test_overlay_paints_classes_and_can_show_one_alone() -> None:
+    photo = np.full((4, 4, 3), 100, np.uint8)
+    classes = np.zeros((4, 4), np.uint8)
+    classes[0, 0], classes[3, 3] = 15, 12
+    painted = overlay(photo, classes, 1.0)
+    assert tuple(painted[0, 0]) == tuple(VOC_COLOURS[15]) and tuple(painted[1, 1]) == (100,) * 3
+    alone = overlay(photo, classes, 1.0, only=12)
+    assert tuple(alone[3, 3]) == tuple(VOC_COLOURS[12]) and alone[0, 0, 0] < 100  # dimmed
+
+
+def test_person_effects_keep_the_person_and_change_the_background() -> None:
+    rng = np.random.default_rng(0)
+    frame = rng.integers(0, 256, (60, 80, 3), dtype=np.uint8)
+    probability = np.zeros((60, 80), np.float32)
+    probability[10:50, 20:60] = 1.0
+    for effect in (BLUR, COLOUR, IMAGE):
+        out = person_effect(
+            frame, probability, effect, softness=0, background=np.zeros((10, 10, 3), np.uint8)
+        )
+        np.testing.assert_array_equal(out[20:40, 30:50], frame[20:40, 30:50])  # the person
+        assert not np.array_equal(out[:5, :5], frame[:5, :5])  # the background changed
+    coloured = person_effect(frame, probability, COLOUR, softness=0, colour=(1, 2, 3))
+    assert tuple(coloured[0, 0]) == (1, 2, 3)
+    mask = person_effect(frame, probability, MASK, softness=0)
+    assert mask[30, 40].tolist() == [255] * 3 and mask[0, 0].tolist() == [0] * 3
+    edge = soft_alpha(probability, 5)
+    assert 0 < edge[30, 20] < 1  # a softened edge is partly the person
+
+
+def test_cli_writes_masks_of_the_photo_s_size(shared, tmp_path, capsys) -> None:
+    bird = shared / "data" / "images" / "bird.bmp"
+    squat = shared / "data" / "pose" / "squat.bmp"
+    masks = tmp_path / "masks"
+    assert main(["segment", str(bird), str(squat), "--masks", str(masks), "--json"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [set(line) for line in lines] == [{"file", "width", "height", "mask", "classes"}] * 2
+    assert lines[0]["mask"] == str(masks / "bird.png") and "bird" in lines[0]["classes"]
+    mask = cv2.imread(lines[0]["mask"], cv2.IMREAD_UNCHANGED)
+    assert mask.shape == (343, 512) and mask.dtype == np.uint8
+    assert set(np.unique(mask)) == {0, 3}  # background and bird, PASCAL VOC indices
+    assert main(["segment", str(squat), "--model", PERSON_MODEL, "--masks", str(masks)]) == 0
+    person = cv2.imread(str(masks / "squat.png"), cv2.IMREAD_UNCHANGED)
+    assert person.shape == (610, 500) and set(np.unique(person)) == {0, 1}
+    capsys.readouterr()
+    assert main(["segment", str(bird), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["mask"] is None
+
+
+def test_cli_refuses_bad_input(shared, tmp_path, capsys) -> None:
+    text = tmp_path / "notes.png"
+    text.write_text("no")
+    assert main(["segment", str(text)]) == 2
+    bird = shared / "data" / "images" / "bird.bmp"
+    assert main(["segment", str(bird), "--model", "centernet-mobilenetv3-coco"]) == 2
+    assert "not a segmentation model" in capsys.readouterr().err
+    assert main(["segment", str(bird), "--masks", str(text)]) == 2
