@@ -16,7 +16,7 @@ source = prepared = model = prediction = plain = None
 left, right = st.columns([1, 1], gap="large")
 with left:
     st.subheader(t("digit.canvas_header"))
-    stroke = st.slider(t("digit.stroke_width"), 5, 40, 20, key="digit_stroke")
+    stroke = st.slider(t("digit.stroke_width"), 5, 40, 24, key="digit_stroke")  # the course: 24
     canvas = digit_views.drawing(stroke)
     st.caption(t("digit.toolbar_help"))
     upload = digit_views.uploaded_file()

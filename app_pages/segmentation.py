@@ -21,7 +21,7 @@ with tab_scene:
     st.caption(t("segment.scene.hint"))
     opacity = st.slider(t("segment.opacity"), 0.0, 1.0, 0.6, 0.05, key="segment_opacity")
     scene = views.load(SCENE_MODEL)
-    photo = photo_input.photo_choice("segment", first="bird")
+    photo = photo_input.photo_choice("segment", first="bird", camera=True)
     if photo is not None and scene is not None:
         views.scene(photo["pixels"], scene, opacity)
 
@@ -29,7 +29,7 @@ person = views.load(PERSON_MODEL)
 with tab_person:
     st.caption(t("segment.person.hint"))
     effect = views.effect_choice("segment_photo")
-    shot = photo_input.photo_choice("segment_person", first="squat")
+    shot = photo_input.photo_choice("segment_person", first="squat", camera=True)
     if shot is not None and person is not None:
         views.person(shot["pixels"], person[0], effect)
 

@@ -309,10 +309,14 @@ TFJS_CODE = """
 import * as tf from '@tensorflow/tfjs';
 import * as mobilenet from '@tensorflow-models/mobilenet';
 
-const img = document.getElementById('photo');
-const model = await mobilenet.load({version: 2, alpha: 1.0});
-const predictions = await model.classify(img, 5);  // [{className, probability}, …]
-predictions.forEach(p => console.log(p.className, p.probability.toFixed(3)));
+// The course's page loads @tensorflow-models/mobilenet@1.0.0: load() is MobileNet version 1
+const img = document.getElementById('img');
+mobilenet.load().then(model => {
+  model.classify(img).then(predictions => {  // the top 3: [{className, probability}, …]
+    predictions.forEach(p => console.log(p.className, p.probability.toFixed(3)));
+  });
+});
+// This page's model and top 5: mobilenet.load({version: 2, alpha: 1.0}), classify(img, 5)
 
 // The same by hand: resize, scale to [-1, 1], add the batch axis
 const x = tf.tidy(() => tf.browser.fromPixels(img)

@@ -76,10 +76,11 @@ def remember(photo: tuple[str, bytes] | None, key: str) -> dict | None:
     return stored
 
 
-def photo_choice(prefix: str, first: str = "traffic") -> dict | None:
-    """An example (`first` by default) or an upload, as a "Photo" tab offers them,
-    remembered."""
-    sources = {s: t(f"classifier.source.{s}") for s in ("example", "upload")}
+def photo_choice(prefix: str, first: str = "traffic", camera: bool = False) -> dict | None:
+    """An example (`first` by default), an upload or, with `camera`, a camera snapshot, as a
+    "Photo" tab offers them, remembered."""
+    options = ("example", "upload", "camera") if camera else ("example", "upload")
+    sources = {s: t(f"classifier.source.{s}") for s in options}
     source = st.radio(
         t("classifier.source"),
         list(sources),
@@ -87,6 +88,8 @@ def photo_choice(prefix: str, first: str = "traffic") -> dict | None:
         horizontal=True,
         key=f"{prefix}_source",
     )
+    if source == "camera":
+        return snapshot(prefix)
     if source == "upload":
         upload = st.file_uploader(
             t("photo.upload"), type=[f.lower() for f in FORMATS] + ["jpg"], key=f"{prefix}_upload"

@@ -275,10 +275,28 @@ _TFJS = """import * as tf from '@tensorflow/tfjs';
 
 const model = await tf.loadGraphModel(
   'https://tfhub.dev/google/tfjs-model/movenet/singlepose/{variant}/4', {{fromTFHub: true}});
-const video = document.querySelector('video');  // the webcam, 1–2 m away
+const webcamEl = document.querySelector('video');  // the webcam, 1–2 m away
 const SIZE = {size};
 
-// Pad to a square, then resize: the person is not stretched.
+// The course's loop: tf.data.webcam crops the centre square and resizes it to SIZE × SIZE.
+const webcam = await tf.data.webcam(webcamEl, {{
+  centerCrop: true,
+  resizeWidth: SIZE,
+  resizeHeight: SIZE,
+}});
+
+while (true) {{
+  const img = await webcam.capture();                                     // int32 [S, S, 3]
+  const output = tf.tidy(() => model.predict(img.toInt().expandDims(0)));  // [1, 1, 17, 3]
+  const keypoints = await output.array();  // (y, x, score), normalised to the square
+  img.dispose();  // without dispose() memory grows every frame
+  output.dispose();
+  draw(keypoints[0][0].filter(([y, x, score]) => score >= {threshold}));
+  await tf.nextFrame();
+}}
+
+// This page pads the frame to a square instead of cropping it, so arms stretched to the
+// sides are not cut off: tf.browser.fromPixels(video), then resizeWithPad before predict.
 function resizeWithPad(image, size) {{
   const [h, w] = image.shape.slice(0, 2);
   const side = Math.max(h, w);
@@ -286,20 +304,6 @@ function resizeWithPad(image, size) {{
   const square = tf.pad(image, [[top, side - h - top], [left, side - w - left], [0, 0]]);
   return tf.image.resizeBilinear(square, [size, size]);
 }}
-
-async function loop() {{
-  // tf.tidy disposes every intermediate tensor; without it memory grows every frame.
-  const output = tf.tidy(() => {{
-    const frame = tf.browser.fromPixels(video);                    // int32 [H, W, 3]
-    const input = resizeWithPad(frame, SIZE).toInt().expandDims(0); // int32 [1, S, S, 3]
-    return model.predict(input);                                    // [1, 1, 17, 3]
-  }});
-  const keypoints = await output.array();  // (y, x, score), normalised to the square
-  output.dispose();
-  draw(keypoints[0][0].filter(([y, x, score]) => score >= {threshold}));
-  requestAnimationFrame(loop);
-}}
-loop();
 """
 
 

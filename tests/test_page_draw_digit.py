@@ -64,7 +64,7 @@ def test_page_opens_with_an_empty_canvas_message(lang: str, empty: str) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == ("✍️ Draw a digit" if lang == "en" else "✍️ Dibuja un dígito")
     assert empty in texts(at.info)
-    assert at.slider(key="digit_stroke").value == 20
+    assert at.slider(key="digit_stroke").value == 24  # the course's lineWidth
     assert any("Python" in str(tab.label) for tab in at.tabs)
     assert not at.metric
     at.button(key="digit_clear").click().run()

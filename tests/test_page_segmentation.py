@@ -93,3 +93,15 @@ def test_the_live_panel_shows_the_person_share(shared) -> None:
     values = {m.label: m.value for m in at.metric}
     assert values["Person"].endswith("%") and 10 <= int(values["Person"][:-1]) <= 25
     assert float(values["Inference (ms)"]) > 0
+
+
+def test_a_camera_snapshot_is_segmented_too(shared) -> None:
+    squat = (shared / "data" / "pose" / "squat.bmp").read_bytes()
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(squat)).convert("RGB").save(buffer, format="JPEG")
+    at = open_page(PAGE, "en")
+    at.radio(key="segment_source").set_value("camera").run()
+    at.camera_input(key="segment_camera").set_value(("snap.jpg", buffer.getvalue(), "image/jpeg"))
+    at.run()
+    assert not at.exception and not at.error
+    assert list(_legend(at)["class"]) == ["background", "person"]

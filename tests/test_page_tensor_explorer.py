@@ -119,9 +119,9 @@ def test_spanish_messages_and_a_result_used_as_the_tensor() -> None:
     at.button(key="tensor_use_result").click().run()
     no_exception(at)
     np.testing.assert_array_equal(
-        at.session_state["tensor_value"], [[2, 9, 4], [7, 5, 3], [6, 1, 8]]
+        at.session_state["tensor_value"], [[4, 3, 8], [9, 5, 1], [2, 7, 6]]
     )
-    assert at.query_params["t"] == "[[2, 9, 4], [7, 5, 3], [6, 1, 8]]"
+    assert at.query_params["t"] == "[[4, 3, 8], [9, 5, 1], [2, 7, 6]]"
 
     operate(at, "add", "[1, 2]")
     assert "no se pueden combinar (broadcast)" in at.error[0].value

@@ -86,8 +86,15 @@ class Preset:
 PRESETS: dict[str, Preset] = {
     "scalar": Preset(Recipe("1")),
     "vector": Preset(Recipe("[4, 9, 2]"), op="reduce_sum"),
-    "magic": Preset(Recipe("[[2, 7, 6], [9, 5, 1], [4, 3, 8]]"), op="reduce_sum", arg="0"),
-    "stack": Preset(Recipe("range(1, 28)", "3,3,3"), ("depth", "rows", "columns")),
+    # the slides' rank-2 magic square, and its rank-3 stack of three magic squares
+    "magic": Preset(Recipe("[[4, 9, 2], [3, 5, 7], [8, 1, 6]]"), op="reduce_sum", arg="0"),
+    "stack": Preset(
+        Recipe(
+            "[[[4, 9, 2], [3, 5, 7], [8, 1, 6]], [[2, 7, 6], [9, 5, 1], [4, 3, 8]], "
+            "[[6, 1, 8], [7, 5, 3], [2, 9, 4]]]"
+        ),
+        ("depth", "rows", "columns"),
+    ),
     "rgb": Preset(
         Recipe(
             "[[[255, 0, 0], [255, 255, 0], [0, 255, 0]],"

@@ -14,11 +14,11 @@ _KERAS_OPTIMIZERS = {
 }
 _TFJS_LOSSES = {
     "mean_squared_error": "'meanSquaredError'",
-    "mean_squared_logarithmic_error": "tf.losses.meanSquaredError /* MSLE: log1p first */",
+    "mean_squared_logarithmic_error": "'meanSquaredLogarithmicError'",
     "mean_absolute_error": "'meanAbsoluteError'",
     "binary_crossentropy": "'binaryCrossentropy'",
-    "hinge": "tf.losses.hingeLoss",
-    "squared_hinge": "tf.losses.hingeLoss /* squared: custom */",
+    "hinge": "'hinge'",
+    "squared_hinge": "'squaredHinge'",
     "categorical_crossentropy": "'categoricalCrossentropy'",
     "sparse_categorical_crossentropy": "'sparseCategoricalCrossentropy'",
     "kl_divergence": "'kullbackLeiblerDivergence'",
@@ -163,7 +163,7 @@ def tfjs_code(config: TrainConfig, input_shape: tuple[int, ...], problem: str) -
 model.compile({{
   optimizer: {_tfjs_optimizer(config)},
   loss: {_TFJS_LOSSES[config.loss]},
-  metrics: ['{"mse" if problem == REGRESSION else "accuracy"}'],
+  metrics: ['{"mae" if problem == REGRESSION else "accuracy"}'],
 }});
 model.summary();
 

@@ -57,7 +57,7 @@ class TrainConfig:
     l2: float = 0.0
     schedule: str = "none"
     decay: float = 0.01  # time-based decay per step
-    factor: float = 0.5  # step drop and ReduceLROnPlateau factor
+    factor: float = 0.1  # step drop and ReduceLROnPlateau factor (the deck's factor=0.1)
     patience: int = 5  # epochs between step drops, or ReduceLROnPlateau patience
     monitor: str = "val_loss"
     epochs: int = 10

@@ -4,7 +4,7 @@
 - `iris`: the Iris CSV with one-hot species (TF.js `fitDataset` example).
 - `mnist-cnn`: the TF.js MNIST CNN with tfjs-vis `fitCallbacks` (models/digits/mnist_cnn.py).
 - `regression`, `circles`, `blobs`: the scikit-learn experiments of the Keras slides on losses
-  and optimizers (Dense(25 or 50, relu, he_uniform), SGD(0.01, momentum 0.9)).
+  and optimizers (the same Dense(25, relu, he_uniform) network, SGD(0.01, momentum 0.9)).
 """
 
 from __future__ import annotations
@@ -46,7 +46,6 @@ def mnist_cnn_layers() -> tuple[LayerSpec, ...]:
 
 _SEED_SGD = {"optimizer": "sgd", "learning_rate": 0.01, "momentum": 0.9}
 _HIDDEN_25 = LayerSpec("dense", 25, "relu")
-_HIDDEN_50 = LayerSpec("dense", 50, "relu")
 
 
 def _presets() -> dict[str, Preset]:
@@ -110,7 +109,7 @@ def _presets() -> dict[str, Preset]:
             TrainConfig(
                 preset="circles",
                 dataset="circles",
-                layers=(_HIDDEN_50, LayerSpec("dense", 1, "sigmoid")),
+                layers=(_HIDDEN_25, LayerSpec("dense", 1, "sigmoid")),  # the deck: "the same model"
                 loss="binary_crossentropy",
                 initializer="he_uniform",
                 epochs=200,
@@ -123,7 +122,7 @@ def _presets() -> dict[str, Preset]:
             TrainConfig(
                 preset="blobs",
                 dataset="blobs",
-                layers=(_HIDDEN_50, LayerSpec("dense", 3, "softmax")),
+                layers=(_HIDDEN_25, LayerSpec("dense", 3, "softmax")),
                 loss="categorical_crossentropy",
                 initializer="he_uniform",
                 epochs=100,

@@ -1,0 +1,62 @@
+"""Where a preset reproduces a slide, it does what the slide does (../shared/course/)."""
+
+import numpy as np
+from pages_helper import open_page
+
+from models.tensors.make import Recipe, build
+from models.training import presets
+from models.training.config import TrainConfig
+
+
+def test_the_slides_magic_square_and_its_rank_3_stack() -> None:
+    # 000_…: "Rango 2 … [[4, 9, 2], [3, 5, 7], [8, 1, 6]]", "Rango 3 … una pila de matrices"
+    magic = build(Recipe("magic"))
+    np.testing.assert_array_equal(magic, [[4, 9, 2], [3, 5, 7], [8, 1, 6]])
+    stack = build(Recipe("stack"))
+    np.testing.assert_array_equal(stack[0], magic)
+    np.testing.assert_array_equal(stack[1], [[2, 7, 6], [9, 5, 1], [4, 3, 8]])
+    np.testing.assert_array_equal(stack[2], [[6, 1, 8], [7, 5, 3], [2, 9, 4]])
+    for square in stack:  # each layer of the stack is magic too
+        assert set(square.sum(axis=0)) == set(square.sum(axis=1)) == {15}
+
+
+def test_circles_and_blobs_reuse_the_regression_network() -> None:
+    # 004_…: "Se usa el mismo modelo" as make_regression's Dense(25, relu, he_uniform)
+    regression = presets.preset("regression").config.layers[0]
+    for name in ("circles", "blobs"):
+        hidden = presets.preset(name).config.layers[0]
+        assert (hidden.kind, hidden.units, hidden.activation) == ("dense", 25, "relu")
+        assert hidden == regression
+
+
+def test_reduce_lr_on_plateau_uses_the_deck_s_factor() -> None:
+    # 004_…: ReduceLROnPlateau(monitor='val_loss', factor=0.1, …)
+    assert TrainConfig.__dataclass_fields__["factor"].default == 0.1
+    assert all(presets.preset(name).config.factor == 0.1 for name in presets.PRESETS)
+
+
+def test_the_digit_pen_is_as_wide_as_the_course_s() -> None:
+    # 003_…: ctx.lineWidth = 24;
+    at = open_page("app_pages/draw_digit.py", "en")
+    assert at.slider(key="digit_stroke").value == 24
+
+
+def test_the_mobilenet_tfjs_code_is_the_course_s() -> None:
+    # 003_…: mobilenet.load().then(model => { model.classify(img).then(predictions => …
+    from components.classifier_views import TFJS_CODE
+
+    assert "mobilenet.load().then(model => {" in TFJS_CODE
+    assert "model.classify(img).then(predictions => {" in TFJS_CODE
+    assert "top 3" in TFJS_CODE
+
+
+def test_the_movenet_tfjs_panel_shows_the_course_s_webcam_loop() -> None:
+    # 000_…: tf.data.webcam(webcamEl, {centerCrop: true, resizeWidth: 192, resizeHeight: 192})
+    from components.pose_views import tfjs_code
+
+    code = tfjs_code("movenet-singlepose-lightning", 0.3, 192)
+    assert "tf.data.webcam(webcamEl, {" in code and "centerCrop: true" in code
+    assert "const SIZE = 192;" in code and "resizeWidth: SIZE" in code
+    assert "await webcam.capture()" in code and "img.dispose()" in code
+    assert "await tf.nextFrame()" in code
+    assert "pads the frame to a square instead of cropping" in code
