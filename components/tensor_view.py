@@ -25,6 +25,7 @@ GRID_LIMIT = 40_000  # cells up to which a heatmap is drawn at all
 BLOCK_LIMIT = 1_000  # cells up to which a 3-D block is drawn
 BATCH_SHOWN = 12  # items of a batch drawn in the grid
 IMAGE_SIDE = 256  # longest side an image is drawn at (larger ones are downscaled)
+DIM_LEVEL = 64  # a picture whose brightest value is under this (of 255) reads as black
 COLORSCALE = "Viridis"
 AXIS_COLOURS = ("blue", "green", "orange", "violet", "red", "gray")
 
@@ -234,19 +235,30 @@ def _scene(labels: list[str], image: bool) -> dict:
     }
 
 
-def image_pixels(array3d: np.ndarray) -> np.ndarray:
-    """[H, W, 1|3] as uint8 RGB, downscaled (nearest) so the longest side is ≤ IMAGE_SIDE."""
+def is_dim(array3d: np.ndarray) -> bool:
+    """True for a picture-like tensor whose brightest value is under DIM_LEVEL of 255 (e.g.
+    [[[1, 2, 3], …]]): drawn as it is, it would be a black square."""
+    top = float(array3d.max()) * (255.0 if dtype_name(array3d) == "float32" else 1.0)
+    return top < DIM_LEVEL
+
+
+def image_pixels(array3d: np.ndarray, stretch: bool = False) -> np.ndarray:
+    """[H, W, 1|3] as uint8 RGB, downscaled (nearest) so the longest side is ≤ IMAGE_SIDE;
+    with `stretch`, its own range mapped to 0–255 (a contrast stretch) so dim values show."""
     step = max(1, int(np.ceil(max(array3d.shape[:2]) / IMAGE_SIDE)))
-    small = array3d[::step, ::step]
-    if dtype_name(small) == "float32":
+    small = array3d[::step, ::step].astype(np.float64)
+    if stretch:
+        low, high = float(small.min()), float(small.max())
+        small = (small - low) / (high - low) * 255.0 if high > low else small * 0.0
+    elif dtype_name(array3d) == "float32":
         small = small * 255.0
     pixels = np.clip(small, 0, 255).astype(np.uint8)
     return np.repeat(pixels, 3, axis=-1) if pixels.shape[-1] == 1 else pixels
 
 
-def image_figure(array3d: np.ndarray) -> go.Figure:
+def image_figure(array3d: np.ndarray, stretch: bool = False) -> go.Figure:
     """The picture a [H, W, 1|3] tensor holds; hovering shows each pixel's values."""
-    fig = go.Figure(go.Image(z=image_pixels(array3d)))
+    fig = go.Figure(go.Image(z=image_pixels(array3d, stretch)))
     fig.update_layout(height=420, margin={"l": 0, "r": 0, "t": 10, "b": 0})
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(showticklabels=False)
@@ -348,6 +360,10 @@ def draw_tensor(array: np.ndarray, key: str, hint: tuple[str, ...] = ()) -> None
         _too_big(array)
 
 
+def _plain(value: np.generic) -> str:
+    return f"{float(value):g}"
+
+
 def _too_big(array: np.ndarray) -> None:
     st.info(t("tensor.too_big_to_draw"))
     st.code(python_print(array), language="python")
@@ -357,7 +373,13 @@ def _draw_rank3(array: np.ndarray, labels: list[str], key: str) -> None:
     """A picture and/or a block of cubes; a single channel as a grid; else a slider over axis 0."""
     block = array.size <= BLOCK_LIMIT and dtype_name(array) != "string"
     single_channel = array.shape[-1] == 1 and array[..., 0].size <= GRID_LIMIT
-    if is_image(array) and array.shape[-1] == 3:
+    if is_image(array) and array.shape[-1] == 3 and is_dim(array) and block:
+        # small numbers first (as the slides draw them), the picture only contrast-stretched
+        left, right = st.columns(2)
+        left.plotly_chart(block_figure(array, labels, image=True), key=f"{key}_3d")
+        right.plotly_chart(image_figure(array, stretch=True), key=f"{key}_image")
+        st.caption(t("tensor.stretched", low=_plain(array.min()), high=_plain(array.max())))
+    elif is_image(array) and array.shape[-1] == 3:
         if max(array.shape[:2]) > IMAGE_SIDE:
             st.caption(t("tensor.downscaled", side=IMAGE_SIDE))
         left, right = st.columns(2) if block else (st.container(), None)

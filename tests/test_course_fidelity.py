@@ -60,3 +60,21 @@ def test_the_movenet_tfjs_panel_shows_the_course_s_webcam_loop() -> None:
     assert "await webcam.capture()" in code and "img.dispose()" in code
     assert "await tf.nextFrame()" in code
     assert "pads the frame to a square instead of cropping" in code
+
+
+def test_a_small_rgb_like_tensor_is_shown_as_numbers_and_a_stretched_picture() -> None:
+    # issue 21 #11: [[[1,2,3],[4,5,6]],[[7,8,9],[10,11,12]]] was drawn as a black picture
+    from components.tensor_view import image_pixels, is_dim
+
+    small = np.array([[[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [10, 11, 12]]], np.int32)
+    assert is_dim(small) and not is_dim(small * 20)
+    assert image_pixels(small).max() == 12  # as it is: nearly black
+    stretched = image_pixels(small, stretch=True)
+    assert stretched.min() == 0 and stretched.max() == 255
+    at = open_page("app_pages/tensor_explorer.py", "en")
+    at.radio(key="tensor_mode").set_value("literal").run()
+    at.text_area(key="tensor_literal").set_value(str(small.tolist())).run()
+    at.button(key="tensor_create").click().run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "These values (1 … 12) are far below the 0–255 of a picture" in captions
