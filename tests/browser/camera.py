@@ -77,3 +77,31 @@ def start_stream(page: Page, lang: str, wait_s: float = 90) -> Locator:
             return video
     screenshot(page, "pose-live-no-frames")
     raise AssertionError(f"no annotated frames came back within {wait_s} s, twice")
+
+
+# Counts, in the frame the <video> shows, the pixels for which `match(r, g, b)` holds; polls
+# frames for up to `ms` and answers the largest count seen (a frame can be caught mid-decode
+# or between the stream's renegotiations: one frame alone is no verdict).
+MATCHING_PIXELS = """(v, [match, want, ms]) => new Promise(resolve => {
+    const test = new Function('r', 'g', 'b', 'return ' + match);
+    const c = document.createElement('canvas');
+    const until = performance.now() + ms;
+    let best = 0;
+    const sample = () => {
+        c.width = v.videoWidth; c.height = v.videoHeight;
+        const x = c.getContext('2d'); x.drawImage(v, 0, 0);
+        const d = x.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (test(d[i], d[i+1], d[i+2])) n++;
+        best = Math.max(best, n / (d.length / 4));
+        if (best >= want || performance.now() > until) resolve(best);
+        else setTimeout(sample, 200);
+    };
+    sample();
+})"""
+
+
+def matching_share(video: Locator, match: str, want: float, wait_s: float = 30) -> float:
+    """The largest share of a frame's pixels for which the JS expression `match` (of r, g, b)
+    holds, over frames polled until it reaches `want` or `wait_s` pass."""
+    return video.evaluate(MATCHING_PIXELS, [match, want, wait_s * 1000])

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from camera import camera, start_stream, write_y4m
+from camera import camera, matching_share, start_stream, write_y4m
 from conftest import healthy, no_exception, open_app, screenshot
 from crowd_helper import two_people
 from playwright.sync_api import Browser, Playwright
@@ -57,19 +57,9 @@ def test_fake_camera_streams_annotated_frames_and_fills_the_panel(
         no_exception(page)
         screenshot(page, "pose-live-en")
         # the annotated frame itself: the server drew on it, so it is not the plain photo
-        pixels = video.evaluate(
-            """v => { const c = document.createElement('canvas');
-                c.width = v.videoWidth; c.height = v.videoHeight;
-                const g = c.getContext('2d'); g.drawImage(v, 0, 0);
-                const d = g.getImageData(0, 0, c.width, c.height).data;
-                let coloured = 0;
-                for (let i = 0; i < d.length; i += 4) {
-                    const m = Math.max(d[i], d[i+1], d[i+2]), n = Math.min(d[i], d[i+1], d[i+2]);
-                    if (m - n > 120) coloured++;
-                }
-                return coloured; }"""
-        )
-        assert pixels > 200, f"only {pixels} strongly coloured pixels: no skeleton drawn?"
+        strong = "Math.max(r, g, b) - Math.min(r, g, b) > 120"  # orange, cyan: the skeleton
+        share = matching_share(video, strong, want=200 / (640 * 480))
+        assert share >= 200 / (640 * 480), f"only {share:.4%} strongly coloured: no skeleton?"
         assert healthy(app_url)
     finally:
         context.close()
