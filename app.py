@@ -7,6 +7,9 @@ alone, without this navigation, sidebar or language, until someone opens `/`.
 
 `import pylibsrtp` must come before anything imports TensorFlow: TF 2.20+ exports OpenSSL's
 HMAC_Init_ex and streamlit-webrtc's SRTP would call TF's copy and crash (PITFALLS.md #1).
+
+`tune_process()` keeps one session's rerun from costing the others (components/process_tuning.py):
+no full garbage collection of TensorFlow's heap, no emptied TensorFlow kernel cache.
 """
 
 import pylibsrtp  # noqa: F401  (must be first, see above)
@@ -14,9 +17,11 @@ import pylibsrtp  # noqa: F401  (must be first, see above)
 import streamlit as st
 
 from components.navigation import build_pages
+from components.process_tuning import tune_process
 from components.sidebar import render_sidebar
 
 st.set_page_config(page_title="Tensor Playground", page_icon="🧊", layout="wide")
 page = st.navigation(build_pages())
 render_sidebar()
+tune_process()
 page.run()

@@ -5,6 +5,7 @@ import streamlit as st
 from components import live_training, training_controls, training_results
 from components.code_panel import code_panel
 from components.feedback import show_error
+from components.heavy_slots import heavy_work
 from components.i18n import t
 from models.errors import PlaygroundError
 from models.training.build import metric_name
@@ -57,7 +58,8 @@ with results:
             model_getter=lambda: model,
         )
         try:
-            result = fit(model, config, data, view.sink)
+            with heavy_work():
+                result = fit(model, config, data, view.sink)
             training_results.end_run(result.reason)
         except Exception as error:  # noqa: BLE001 - a Keras failure becomes a message
             training_results.end_run("stopped")

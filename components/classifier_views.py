@@ -22,6 +22,7 @@ import streamlit as st
 from components import model_cache
 from components.code_panel import code_panel
 from components.feedback import show_error
+from components.heavy_slots import heavy_work
 from components.i18n import current_language, option_labels, t
 from models.errors import PlaygroundError
 from models.store.locate import mirror_model_root
@@ -439,7 +440,8 @@ def train(state: dict, names: list[str]) -> None:
         )
         chart.line_chart(pd.DataFrame(history).set_index("epoch"))
 
-    head = train_head(features, targets, len(names), epochs=EPOCHS, on_epoch=report)
+    with heavy_work():
+        head = train_head(features, targets, len(names), epochs=EPOCHS, on_epoch=report)
     bar.empty()
     chart.empty()  # show_training draws the finished curves once
     state.update(

@@ -18,6 +18,7 @@ import streamlit as st
 
 from components import model_cache
 from components.feedback import show_error
+from components.heavy_slots import heavy_work
 from components.i18n import catalog, option_labels, t
 from components.shared_state import trained_models
 from models.errors import BadInput, PlaygroundError
@@ -355,7 +356,7 @@ def convert_panel(picked: dict) -> None:
     if st.button(t("formats.convert"), key="formats_convert", disabled=not targets):
         x, truth, representative = _held_out(picked)
         try:
-            with st.spinner(t("formats.converting")):
+            with heavy_work(), st.spinner(t("formats.converting")):
                 st.session_state[COMPARE_KEY] = _compare(
                     opened.model, x, truth, representative, targets
                 )

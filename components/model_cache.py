@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from components.i18n import t
+from components.process_tuning import freeze_long_lived
 from models.loading import LITERT, is_loaded, load_model
 from models.store import datasets
 from models.store.locate import Progress, locate_dataset, locate_model
@@ -32,7 +33,9 @@ def _progress_bar(label: str) -> tuple[Progress, Any]:
 
 @st.cache_resource(show_spinner=False)
 def _model(model_id: str, runtime: str, size: int | None, _progress: Progress | None) -> Any:
-    return load_model(model_id, _progress, runtime, size)
+    loaded = load_model(model_id, _progress, runtime, size)
+    freeze_long_lived(force=True)
+    return loaded
 
 
 def model(model_id: str, runtime: str = LITERT, size: int | None = None) -> Any:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import streamlit as st
 
 from components.i18n import LANGUAGES, current_language, t
 from models.errors import PlaygroundError
-from models.loading import is_loaded, last_failure, litert_verdict
+from models.loading import is_loaded, last_failure, litert_verdict, status_generation
 from models.store.locate import locate_dataset, locate_model
 from models.store.registry import DATASETS, MODELS
 
@@ -30,6 +32,17 @@ def model_status(model_id: str) -> tuple[str, str]:
         return "unavailable", error.message
 
 
+@lru_cache(maxsize=2)
+def panel_rows(generation: tuple[int, int]) -> tuple[tuple, tuple]:
+    """((model id, status, reason), …), ((dataset id, status), …) for one `generation` of
+    the process's models (models/loading.status_generation): every session's every rerun
+    shows the panel, and looking at the disk (each TF.js model.json read) only needs doing
+    when something loaded, failed or was downloaded."""
+    models = tuple((model_id, *model_status(model_id)) for model_id in MODELS)
+    datasets = tuple((dataset_id, locate_dataset(dataset_id).source) for dataset_id in DATASETS)
+    return models, datasets
+
+
 def _switch_language() -> None:
     """Runs before the rerun, so the whole page (navigation included) uses the new language."""
     lang = st.session_state["lang_choice"]
@@ -49,11 +62,10 @@ def render_sidebar() -> None:
         key="lang_choice",
         on_change=_switch_language,
     )
+    models, datasets = panel_rows(status_generation())
     with st.sidebar.expander(t("sidebar.models")):
-        for model_id in MODELS:
-            status, reason = model_status(model_id)
+        for model_id, status, reason in models:
             st.markdown(f"`{model_id}` — {t('sidebar.status.' + status)}", help=reason or None)
         st.caption(t("sidebar.datasets"))
-        for dataset_id in DATASETS:
-            status = locate_dataset(dataset_id).source
+        for dataset_id, status in datasets:
             st.markdown(f"`{dataset_id}` — {t('sidebar.status.' + status)}")

@@ -9,12 +9,15 @@ plain functions of an array so that the tests can check them without a browser.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
+from components.figure_cache import cached_figure
 from components.i18n import t
 from models.tensors.make import axis_names, count_nonfinite, describe, dtype_name, is_image, nbytes
 from models.tensors.ops import AxisLine
@@ -90,7 +93,8 @@ def _heatmap(
     )
 
 
-def grid_figure(array: np.ndarray, labels: list[str]) -> go.Figure:
+@cached_figure
+def grid_figure(array: np.ndarray, labels: Sequence[str]) -> go.Figure:
     """Rank 0, 1 or 2 as a heatmap of cells with their values: one cell, a row, a grid."""
     grid = array.reshape(1, -1) if array.ndim < 2 else array
     x_title = labels[-1] if labels else ""
@@ -205,7 +209,8 @@ def block_traces(array3d: np.ndarray, image: bool = False) -> list[go.BaseTraceT
     return traces
 
 
-def block_figure(array3d: np.ndarray, labels: list[str], image: bool = False) -> go.Figure:
+@cached_figure
+def block_figure(array3d: np.ndarray, labels: Sequence[str], image: bool = False) -> go.Figure:
     """One rank-3 block, axes titled with their names."""
     fig = go.Figure(block_traces(array3d, image))
     fig.update_layout(
@@ -256,6 +261,7 @@ def image_pixels(array3d: np.ndarray, stretch: bool = False) -> np.ndarray:
     return np.repeat(pixels, 3, axis=-1) if pixels.shape[-1] == 1 else pixels
 
 
+@cached_figure
 def image_figure(array3d: np.ndarray, stretch: bool = False) -> go.Figure:
     """The picture a [H, W, 1|3] tensor holds; hovering shows each pixel's values."""
     fig = go.Figure(go.Image(z=image_pixels(array3d, stretch)))
@@ -265,7 +271,8 @@ def image_figure(array3d: np.ndarray, stretch: bool = False) -> go.Figure:
     return fig
 
 
-def batch_figure(array4d: np.ndarray, labels: list[str]) -> go.Figure:
+@cached_figure
+def batch_figure(array4d: np.ndarray, labels: Sequence[str]) -> go.Figure:
     """A rank-4 batch as a grid of its first items: pictures when they are, else blocks."""
     shown = array4d[:BATCH_SHOWN]
     images = all(is_image(item) for item in shown)

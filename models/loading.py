@@ -19,7 +19,7 @@ from models.errors import PlaygroundError
 from models.formats.lite_graph import TOLERANCE, LiteCheck, LiteVerdict, open_on_litert
 from models.formats.manifest import TFJS_GRAPH
 from models.formats.open import KERAS, SAVED_MODEL, open_model
-from models.store.files import model_dir
+from models.store.files import arrivals, model_dir
 from models.store.locate import Progress, cache_root
 from models.store.registry import ModelSpec, model_spec
 
@@ -32,6 +32,14 @@ _failures: dict[str, str] = {}
 _verdicts: dict[tuple[str, int], LiteVerdict] = {}
 _locks: dict[tuple[str, str, int | None], threading.Lock] = {}
 _locks_guard = threading.Lock()
+_changes = 0  # loads, failures and forgets in this process
+
+
+def status_generation() -> tuple[int, int]:
+    """Changes whenever a model's status can have: a load succeeded, failed or was forgotten,
+    or a download finished. Views of the models' status (the sidebar's panel) are kept until
+    it changes instead of looking at the disk on every rerun."""
+    return _changes, arrivals()
 
 
 def is_loaded(model_id: str) -> bool:
@@ -51,6 +59,12 @@ def forget(model_id: str) -> None:
     _failures.pop(model_id, None)
     for key in [key for key in _verdicts if key[0] == model_id]:
         del _verdicts[key]
+    _changed()
+
+
+def _changed() -> None:
+    global _changes
+    _changes += 1
 
 
 def runs_on_litert(spec: ModelSpec) -> bool:
@@ -95,8 +109,10 @@ def load_model(
                     _cache[key] = open_registered(spec, folder)
             except PlaygroundError as error:
                 _failures[model_id] = error.message
+                _changed()
                 raise
             _failures.pop(model_id, None)
+            _changed()
     return _cache[key]
 
 

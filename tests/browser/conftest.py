@@ -8,17 +8,13 @@ updates and sync disabled. Screenshots go to `test-artifacts/`.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from bench.streamlit_server import healthy, streamlit_server  # noqa: F401  (used by the tests)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -41,74 +37,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_streamlit(port: int, log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """`streamlit run app.py` on 127.0.0.1:port, with the test environment (mirror set)
-    updated by `env`."""
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        "--server.headless", "true", "--server.address", "127.0.0.1",
-        "--server.port", str(port), "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-
-
-def wait_healthy(url: str, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"streamlit at {url} did not become healthy within {timeout} s")
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-@contextmanager
-def streamlit_server(log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
-    """A real Streamlit server for the app on a free port; yields its base URL, stops it after.
-    `env` overrides the test environment, e.g. a temporary model mirror."""
-    port = free_port()
-    process = start_streamlit(port, log, env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     """The base URL of a real Streamlit server running the app for this test session."""
     ARTIFACTS.mkdir(exist_ok=True)
-    with streamlit_server(ARTIFACTS / "streamlit.log") as url:
-        yield url
+    with streamlit_server(ARTIFACTS / "streamlit.log") as app:
+        yield app.url
 
 
 @pytest.fixture(scope="session")

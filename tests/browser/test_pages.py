@@ -51,7 +51,7 @@ def test_sidebar_navigation_is_translated(page: Page, app_url: str, lang: str):
 
 def test_deep_link_on_a_fresh_server_runs_the_app_shell(page: Page, tmp_path):
     """A teacher's link opened first after a restart must still get navigation and sidebar."""
-    from conftest import free_port, start_streamlit, wait_healthy
+    from bench.streamlit_server import free_port, start_streamlit, wait_healthy
 
     port = free_port()
     process = start_streamlit(port, tmp_path / "fresh.log")

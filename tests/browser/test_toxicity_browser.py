@@ -23,8 +23,8 @@ def app_with_standin(tmp_path: Path) -> Iterator[str]:
     """The app on a free port, its model mirror holding only the toxicity stand-in."""
     build_standin(tmp_path / "mirror" / "toxicity", load_tokenizer())
     env = {"PLAYGROUND_MODEL_DIR": str(tmp_path / "mirror")}
-    with streamlit_server(tmp_path / "streamlit.log", env) as url:
-        yield url
+    with streamlit_server(tmp_path / "streamlit.log", env) as app:
+        yield app.url
 
 
 def test_csv_upload_column_classify_download(app_with_standin, browser, tmp_path) -> None:

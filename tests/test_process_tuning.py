@@ -1,0 +1,69 @@
+"""A rerun must not cost the other sessions: no Keras reset (a full garbage collection and an
+emptied TensorFlow kernel cache) after each run, the long-lived heap frozen, the sidebar's
+Models panel looked up once per change, figures of one tensor built once."""
+
+from __future__ import annotations
+
+import gc
+
+import keras
+import numpy as np
+from pages_helper import open_page
+
+from components.figure_cache import cached_figure
+from components.sidebar import panel_rows
+from components.tensor_view import grid_figure
+from models.loading import forget, load_model, status_generation
+
+
+def test_reruns_do_not_reset_keras(monkeypatch) -> None:
+    """Streamlit's own cleanup calls keras.backend.clear_session() after every run; if a
+    Streamlit upgrade renames what process_tuning replaces, this count is no longer 0."""
+    calls = []
+    monkeypatch.setattr(keras.backend, "clear_session", lambda *a, **k: calls.append(1))
+    at = open_page("app_pages/tensor_explorer.py")
+    at.run()
+    assert not at.exception
+    assert calls == []
+
+
+def test_the_long_lived_heap_is_frozen_after_a_run() -> None:
+    open_page("app_pages/home.py")
+    assert gc.get_freeze_count() > 10_000  # the modules' objects, out of every collection
+
+
+def test_models_panel_is_looked_up_again_only_after_a_change() -> None:
+    before = status_generation()
+    assert panel_rows(before) is panel_rows(status_generation())
+    forget("selfie-segmentation")  # a status change, as a load or a failure is
+    after = status_generation()
+    assert after != before
+    assert panel_rows(after) is not panel_rows(before)
+
+
+def test_a_load_shows_in_the_panel_of_the_next_rerun() -> None:
+    model_id = "movenet-singlepose-lightning"
+    forget(model_id)
+    rows = {row[0]: row[1] for row in panel_rows(status_generation())[0]}
+    assert rows[model_id] == "mirror"
+    load_model(model_id)
+    rows = {row[0]: row[1] for row in panel_rows(status_generation())[0]}
+    assert rows[model_id] == "loaded_litert"
+
+
+def test_one_tensor_is_drawn_once_and_another_afresh() -> None:
+    values = np.arange(6, dtype=np.float32).reshape(2, 3)
+    first = grid_figure(values, ["row", "column"])
+    assert grid_figure(values.copy(), ("row", "column")) is first
+    assert grid_figure(values + 1, ["row", "column"]) is not first
+    assert grid_figure(values, ["fila", "columna"]) is not first
+    assert first.data[0].z.tolist() == values.tolist()
+
+
+def test_object_arrays_are_never_kept() -> None:
+    built = []
+    figure = cached_figure(lambda array: built.append(array) or object())
+    strings = np.array([b"a", None], dtype=object)
+    figure(strings)
+    figure(strings)
+    assert len(built) == 2
