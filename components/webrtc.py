@@ -30,6 +30,9 @@ from components.i18n import t
 
 PANEL_REFRESH_S = 0.5
 CONNECT_TIMEOUT_S = 15.0  # signalling longer than this without playing: WebRTC failed
+# Playing but no frame processed for this long: the stream froze. streamlit-webrtc ends its
+# worker thread for good after a frame slower than 10 s, and the picture stops on the last frame.
+STALL_S = 8.0
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 PUBLIC_STUN = [{"urls": ["stun:stun.l.google.com:19302"]}]
 VIDEO_CONSTRAINTS = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480}}, "audio": False}
@@ -72,6 +75,12 @@ class FrameProcessor(Generic[S, R]):
     def mark_ended(self) -> None:
         """The browser's camera track ended (unplugged, permission revoked, tab closed)."""
         self.ended = True
+        self._last_time = None  # the next stream is not judged by this one's last frame
+
+    def stalled(self, now: float | None = None) -> bool:
+        """A frame was processed once, and none for STALL_S since: the picture is frozen."""
+        last = self._last_time
+        return last is not None and (time.perf_counter() if now is None else now) - last > STALL_S
 
     def _tick(self, now: float) -> float:
         if self._last_time is not None and now > self._last_time:
@@ -229,8 +238,8 @@ def streamer(key: str, processor: FrameProcessor) -> Any:
 
 
 def stream_notices(processor: FrameProcessor, playing: bool, signalling: bool, key: str) -> None:
-    """What went wrong with the stream, if anything: no connection, the camera gone, a frame
-    that failed (the stream goes on)."""
+    """What went wrong with the stream, if anything: no connection, the camera gone, the
+    picture frozen, a frame that failed (the stream goes on)."""
     state = connection_state(playing, signalling, key)
     if state == "failed":
         st.warning(t("pose.live.failed"), icon="📡")
@@ -238,6 +247,8 @@ def stream_notices(processor: FrameProcessor, playing: bool, signalling: bool, k
         st.info(t("pose.live.connecting"), icon="⏳")
     if processor.ended and not playing:
         st.warning(t("pose.live.ended"), icon="📷")
+    if playing and processor.stalled():
+        st.warning(t("pose.live.stalled", seconds=f"{STALL_S:.0f}"), icon="🧊")
     if processor.failure:
         st.error(t("pose.live.frame_failed", detail=processor.failure), icon="⚠️")
 

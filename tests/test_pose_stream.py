@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from components.pose_stream import PoseProcessor, Settings, analyse
-from components.webrtc import PUBLIC_STUN, ice_servers
+from components.webrtc import PUBLIC_STUN, STALL_S, ice_servers
 from models.loading import load_model
 from models.pose.draw import DrawOptions
 from models.pose.movenet import estimate, input_size
@@ -149,6 +149,20 @@ def test_the_queue_keeps_only_the_newest_result() -> None:
         processor.callback(_video_frame(np.zeros((48, 64, 3), np.uint8), pts=pts))
     assert processor.results.qsize() == 1
     assert processor.latest().fps > 0
+
+
+def test_a_stream_with_no_frame_for_a_while_is_stalled_until_it_ends() -> None:
+    """streamlit-webrtc drops its worker after a frame slower than 10 s and the picture freezes:
+    the panel says so once no frame has come for STALL_S; a new stream starts unjudged."""
+    processor = PoseProcessor()
+    assert not processor.stalled()  # nothing processed yet: connecting, not frozen
+    processor.configure(_settings(smooth=False))
+    processor.callback(_video_frame(np.zeros((48, 64, 3), np.uint8)))
+    last = processor._last_time
+    assert not processor.stalled() and not processor.stalled(now=last + STALL_S - 1)
+    assert processor.stalled(now=last + STALL_S + 1)
+    processor.mark_ended()
+    assert not processor.stalled(now=last + STALL_S + 1)
 
 
 def test_switching_models_between_frames(squat) -> None:

@@ -101,7 +101,48 @@ MATCHING_PIXELS = """(v, [match, want, ms]) => new Promise(resolve => {
 })"""
 
 
-def matching_share(video: Locator, match: str, want: float, wait_s: float = 30) -> float:
+def restart_stream(page: Page, lang: str) -> Locator:
+    """Stop the stream if it still claims to play, and start it again."""
+    frame = page.frame_locator("iframe[src*='webrtc']")
+    stop = frame.get_by_role("button", name=STOP[lang])
+    if stop.count():
+        stop.click()
+    frame.get_by_role("button", name=START[lang]).wait_for()
+    return start_stream(page, lang)
+
+
+def wait_live(page: Page, lang: str, predicate: str, wait_s: float = 90) -> None:
+    """Wait until the JS `predicate` holds on the page (the live panel's numbers); a stream
+    that froze or dropped first (see `matching_share`) is started once more."""
+    for attempt in (1, 2):
+        try:
+            page.wait_for_function(predicate, timeout=wait_s * 1000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            restart_stream(page, lang)
+
+
+def matching_share(
+    page: Page, lang: str, video: Locator, match: str, want: float, wait_s: float = 30
+) -> float:
     """The largest share of a frame's pixels for which the JS expression `match` (of r, g, b)
-    holds, over frames polled until it reaches `want` or `wait_s` pass."""
-    return video.evaluate(MATCHING_PIXELS, [match, want, wait_s * 1000])
+    holds, over frames polled until it reaches `want` or `wait_s` pass.
+
+    A stream that dropped on a loaded machine (the <video> gone) or froze (streamlit-webrtc
+    ends its worker for good after one frame slower than 10 s, and the picture stops) is
+    started once more before the answer: a build that draws nothing fails both times."""
+    share = 0.0
+    for attempt in (1, 2):
+        if attempt == 2:
+            video = restart_stream(page, lang)
+        try:
+            share = video.evaluate(
+                MATCHING_PIXELS, [match, want, wait_s * 1000], timeout=(wait_s + 30) * 1000
+            )
+        except PlaywrightTimeout:
+            share = 0.0
+        if share >= want:
+            break
+    return share

@@ -51,6 +51,13 @@ def playwright() -> Iterator[Playwright]:
         yield playwright
 
 
+def server_log(lines: int = 40) -> str:
+    """The end of the test server's log, for a failure message: what the server said."""
+    log = ARTIFACTS / "streamlit.log"
+    tail = log.read_text(errors="replace").splitlines()[-lines:] if log.exists() else []
+    return "\n".join(["--- end of test-artifacts/streamlit.log ---", *tail])
+
+
 def launch_chromium(playwright: Playwright, *extra_args: str) -> Browser:
     """Debian's Chromium, headless, with the offline-friendly flags plus `extra_args`."""
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} missing: apt-get install chromium (.ci/run does)"

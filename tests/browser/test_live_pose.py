@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from camera import camera, matching_share, start_stream, write_y4m
-from conftest import healthy, no_exception, open_app, screenshot
+from camera import camera, matching_share, start_stream, wait_live, write_y4m
+from conftest import healthy, no_exception, open_app, screenshot, server_log
 from crowd_helper import two_people
 from playwright.sync_api import Browser, Playwright
 
@@ -47,10 +47,12 @@ def test_fake_camera_streams_annotated_frames_and_fills_the_panel(
         panel = page.locator(".st-key-pose_live_panel")
         panel.locator("[data-testid='stDataFrame']").first.wait_for()
         # the panel refreshes twice a second: wait for a rate measured over two frames or more
-        page.wait_for_function(
+        wait_live(
+            page,
+            "en",
             """() => { const v = document.querySelector(
                     '.st-key-pose_live_panel [data-testid="stMetricValue"]');
-                return v && parseFloat(v.innerText) > 0; }"""
+                return v && parseFloat(v.innerText) > 0; }""",
         )
         fps = panel.locator("[data-testid='stMetricValue']").first.inner_text().strip()
         assert float(fps) > 0, fps
@@ -58,8 +60,10 @@ def test_fake_camera_streams_annotated_frames_and_fills_the_panel(
         screenshot(page, "pose-live-en")
         # the annotated frame itself: the server drew on it, so it is not the plain photo
         strong = "Math.max(r, g, b) - Math.min(r, g, b) > 120"  # orange, cyan: the skeleton
-        share = matching_share(video, strong, want=200 / (640 * 480))
-        assert share >= 200 / (640 * 480), f"only {share:.4%} strongly coloured: no skeleton?"
+        share = matching_share(page, "en", video, strong, want=200 / (640 * 480))
+        assert share >= 200 / (640 * 480), (
+            f"only {share:.4%} strongly coloured: no skeleton?\n{server_log()}"
+        )
         assert healthy(app_url)
     finally:
         context.close()
@@ -78,11 +82,14 @@ def test_multipose_counts_two_people_on_the_fake_camera(
         page.get_by_text("ms per inference").wait_for()  # loaded (converted) and measured
         start_stream(page, "en")
         # the live panel's fourth metric counts people; both are in view on every frame
-        page.wait_for_function(
+        wait_live(
+            page,
+            "en",
             """() => { const m = [...document.querySelectorAll(
                     '.st-key-pose_live_panel [data-testid="stMetric"]')]
                     .find(e => e.innerText.includes('People'));
-                return m && m.querySelector('[data-testid="stMetricValue"]').innerText === '2'; }"""
+                const v = m && m.querySelector('[data-testid="stMetricValue"]');
+                return v && v.innerText === '2'; }""",
         )
         people = page.locator(".st-key-pose_live_panel [data-testid='stDataFrame']").first
         people.wait_for()

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from camera import camera, matching_share, start_stream, write_y4m
-from conftest import healthy, no_exception, open_app, screenshot
+from camera import camera, matching_share, start_stream, wait_live, write_y4m
+from conftest import healthy, no_exception, open_app, screenshot, server_log
 from playwright.sync_api import Browser, Playwright
 
 from models.detection.draw import class_colour
@@ -29,17 +29,21 @@ def test_fake_camera_streams_boxed_cars_and_counts_them(street_browser, app_url)
         open_app(page, f"{app_url}/detect?lang=en")
         page.get_by_role("tab", name="Live webcam").click()
         video = start_stream(page, "en")
-        page.wait_for_function(
+        wait_live(
+            page,
+            "en",
             """() => { const m = [...document.querySelectorAll(
                     '.st-key-detect_live_panel [data-testid="stMetric"]')]
                     .find(e => e.innerText.includes('Objects'));
                 const v = m && m.querySelector('[data-testid="stMetricValue"]').innerText;
-                return v && parseInt(v) >= 2; }"""
+                return v && parseInt(v) >= 2; }""",
         )
         r, g, b = class_colour(2)  # car
         match = f"Math.abs(r - {r}) + Math.abs(g - {g}) + Math.abs(b - {b}) < 60"
-        share = matching_share(video, match, want=0.001)
-        assert share >= 0.001, f"only {share:.4%} of a frame in the car colour: no boxes drawn?"
+        share = matching_share(page, "en", video, match, want=0.001)
+        assert share >= 0.001, (
+            f"only {share:.4%} of a frame in the car colour: no boxes drawn?\n{server_log()}"
+        )
         no_exception(page)
         screenshot(page, "detect-live-en")
         assert healthy(app_url)

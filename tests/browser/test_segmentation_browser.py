@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from camera import camera, matching_share, start_stream, write_y4m
-from conftest import healthy, no_exception, open_app, screenshot
+from camera import camera, matching_share, start_stream, wait_live, write_y4m
+from conftest import healthy, no_exception, open_app, screenshot, server_log
 from playwright.sync_api import Browser, Playwright
 
 
@@ -30,15 +30,19 @@ def test_fake_camera_comes_back_with_a_green_background(person_browser, app_url)
         live = page.locator("[data-testid='stTabPanel']").filter(has_text="Press Start")
         live.get_by_text("Colour", exact=True).click()  # behind the person: green (0, 177, 64)
         video = start_stream(page, "en")
-        page.wait_for_function(
+        wait_live(
+            page,
+            "en",
             """() => { const m = [...document.querySelectorAll(
                     '.st-key-segment_live_panel [data-testid="stMetric"]')]
                     .find(e => e.innerText.includes('Person'));
                 const v = m && m.querySelector('[data-testid="stMetricValue"]').innerText;
-                return v && v.endsWith('%'); }"""
+                return v && v.endsWith('%'); }""",
         )
-        green = matching_share(video, "r < 40 && g > 140 && b < 100", want=0.3)
-        assert green >= 0.3, f"only {green:.0%} of the frame is the background colour"
+        green = matching_share(page, "en", video, "r < 40 && g > 140 && b < 100", want=0.3)
+        assert green >= 0.3, (
+            f"only {green:.0%} of the frame is the background colour\n{server_log()}"
+        )
         no_exception(page)
         screenshot(page, "segment-live-en")
         assert healthy(app_url)
