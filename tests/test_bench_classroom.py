@@ -1,20 +1,36 @@
 """`python -m bench classroom` speaks Streamlit's protocol to a real server: sessions open the
 Tensor explorer's deep link, find its Create button by key and click it, and each run ends
-in `script_finished` without an exception element."""
+in `script_finished` without an exception element.
+
+The bench runs through its command, in a process of its own: it drives its sessions with
+asyncio, and the test process may already run an event loop (Playwright's, for the browser
+tests)."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from bench import classroom
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def test_sessions_open_a_deep_link_and_click_create() -> None:
-    args = argparse.Namespace(
-        sessions=3, page="tensors", query="t=fib&op=slice&a=t[1:4]", click=None, url=None,
-        busy=1, timeout=180.0, settle=0.0,
-    )  # fmt: skip
-    figures = classroom.run(args)
+    command = [
+        sys.executable, "-m", "bench", "classroom", "--sessions", "3", "--page", "tensors",
+        "--query", "t=fib&op=slice&a=t[1:4]", "--busy", "1", "--timeout", "180",
+        "--settle", "0", "--json",
+    ]  # fmt: skip
+    done = subprocess.run(
+        command, cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert figures["unfinished"] == 0 and figures["errors"] == [], figures
     assert figures["exceptions"] == 0
     assert figures["click"] == "tensor_create"
