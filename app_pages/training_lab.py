@@ -49,7 +49,8 @@ with results:
         st.query_params["train"] = to_url(config)
         st.session_state["training_link_applied"] = st.query_params["train"]
         run = training_results.begin_run(config, model, data)
-        st.button(t("training.stop"), key="training_stop", icon="⏹️")
+        stop_slot = st.empty()  # Stop is only for the run: gone once it has ended
+        stop_slot.button(t("training.stop"), key="training_stop", icon="⏹️")
         view = live_training.LiveView(
             metric_name(data.problem),
             run["history"],
@@ -64,6 +65,8 @@ with results:
         except Exception as error:  # noqa: BLE001 - a Keras failure becomes a message
             training_results.end_run("stopped")
             st.error(t("common.unexpected_error", detail=error), icon="⚠️")
+        stop_slot.empty()
+        view.finish()
     training_results.show_last_run(live=model is not None)
 
 training_results.show_comparison()

@@ -137,6 +137,11 @@ class LiveView:
             self._last_boundary = now
             self.draw_boundary()
 
+    def finish(self) -> None:
+        """Remove the progress line: the run's status box below says how it ended, and an
+        "about 9 s left" after a NaN stop would say the opposite."""
+        self.progress.empty()
+
     def draw_boundary(self) -> None:
         """The decision boundary of the model as it is now, over the validation points."""
         data = self.data

@@ -265,6 +265,9 @@ def show_last_run(live: bool) -> None:
     if data.problem != REGRESSION and run["epochs_done"]:
         with st.expander(t("training.diagnostics"), expanded=True):
             _diagnostics(model, data)
+    if run["reason"] == "nan":  # its weights are NaN: every prediction would be NaN
+        st.info(t("training.nan_no_predict"), icon="ℹ️")
+        return
     with st.expander(t("training.predict"), expanded=True):
         _predictions(model, run, data)
 

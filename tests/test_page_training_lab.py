@@ -145,3 +145,26 @@ def test_every_optimizer_schedule_and_preset_trains_after_any_change_of_controls
             train(at, 1)  # one run: the controls the previous choice drew are gone in it
             done = texts(at.success)
             assert "Training finished: 1 epoch" in done, (preset, optimizer, schedule, done)
+
+
+def test_after_a_run_stop_and_progress_are_gone_and_a_nan_model_offers_no_prediction():
+    """Stop and the progress line belong to the running fit: a finished run left Stop on the
+    screen and, after a NaN stop, "epoch 1/8 … about 9 s left" above the error. A NaN model
+    predicts only NaN, and the constant learning rate was drawn on a −0.5…1 axis."""
+    at = open_page(PAGE, "en")
+    train(at, 3, "blobs")
+    assert "training_stop" not in [button.key for button in at.button]
+    assert not at.get("progress")
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    lr_axes = [s["layout"]["yaxis"] for s in specs if "rate" in str(s["layout"].get("title"))]
+    assert lr_axes and all(axis.get("rangemode") == "tozero" for axis in lr_axes)
+    assert any("Predict" in str(e.label) for e in at.expander)
+    at.text_input(key="training_lr").input("1000")
+    at.selectbox(key="training_preset").select("regression").run()
+    at.text_input(key="training_lr").input("1000")
+    train(at, 8)
+    assert "the loss became NaN or infinite" in texts(at.error)
+    assert "training_stop" not in [button.key for button in at.button]
+    assert not at.get("progress")
+    assert not any("Predict" in str(e.label) for e in at.expander)
+    assert "its weights are NaN" in texts(at.info)
