@@ -50,7 +50,10 @@ def live_figures(metric: str, per_batch: bool) -> LiveFigures:
         ),
         "lr": (t("training.chart.lr"), t("training.series.lr"), ("lr",)),
     }
-    return LiveFigures(charts, x_title, series_labels(metric))
+    figures = LiveFigures(charts, x_title, series_labels(metric))
+    # A rate is never negative, and a constant one would get an axis around it (−0.5…1).
+    figures.figures["lr"].update_yaxes(rangemode="tozero")
+    return figures
 
 
 class LiveView:

@@ -62,8 +62,6 @@ class LiveFigures:
                 self._traces[key] = (figure, index)
                 self.series[key] = ([], [])
             self.figures[chart] = figure
-        if "lr" in self.figures:  # a constant rate would get an axis around it (−0.5…1)
-            self.figures["lr"].update_yaxes(rangemode="tozero")
 
     def add(self, x: float, values: dict[str, float]) -> None:
         """Append one point to every series the record has (others are left as they are)."""
