@@ -10,6 +10,8 @@ HMAC_Init_ex and streamlit-webrtc's SRTP would call TF's copy and crash (PITFALL
 
 `tune_process()` keeps one session's rerun from costing the others (components/process_tuning.py):
 no full garbage collection of TensorFlow's heap, no emptied TensorFlow kernel cache.
+`warm_up()` starts, on the server's first page view, what would otherwise make the first
+student wait (components/warm_up.py).
 """
 
 import pylibsrtp  # noqa: F401  (must be first, see above)
@@ -19,9 +21,11 @@ import streamlit as st
 from components.navigation import build_pages
 from components.process_tuning import tune_process
 from components.sidebar import render_sidebar
+from components.warm_up import warm_up
 
 st.set_page_config(page_title="Tensor Playground", page_icon="🧊", layout="wide")
 page = st.navigation(build_pages())
 render_sidebar()
 tune_process()
+warm_up()
 page.run()

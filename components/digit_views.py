@@ -16,9 +16,11 @@ from streamlit_drawable_canvas import st_canvas
 
 from components import model_cache
 from components.code_panel import code_panel
+from components.feedback import show_error
 from components.i18n import t
 from components.shared_state import trained_models
-from models.digits.model import Prediction, is_ready, newest_lab_run
+from models.digits import model as digits
+from models.digits.model import Prediction, newest_lab_run
 from models.digits.preprocess import MAX_SIDE, PreparedDigit, centre_of_mass
 from models.vision.images import MAX_BYTES
 
@@ -99,18 +101,34 @@ def choose_model(needed: bool) -> Any:
             return trained_models()[run]["model"]
     st.caption(t("digit.using_default"))
     model = None
-    if not needed and not is_ready():
-        notice = st.empty()
-        notice.info(t("digit.not_trained_yet"))
-        if st.button(t("digit.train_now"), key="digit_train_now"):
-            notice.empty()
-            model = model_cache.digit_model()
-    elif needed:
+    if needed:
         model = model_cache.digit_model()
-    if is_ready() and st.button(t("digit.retrain"), key="digit_retrain"):
+    elif not digits.is_ready():
+        if digits.training_status().state == "idle":  # a failure waits for "Try again"
+            digits.start_training()
+        _background_training()
+    if digits.is_ready() and st.button(t("digit.retrain"), key="digit_retrain"):
         model = model_cache.digit_model(retrain=True)
         st.toast(t("digit.retrained"))
     return model
+
+
+@st.fragment(run_every=1.0)
+def _background_training() -> None:
+    """The default CNN's background training, followed each second; the page reruns when done.
+
+    Nothing waits on it: the student can draw meanwhile (the first drawing then waits for
+    the rest of the training with the same progress bar).
+    """
+    status = digits.training_status()
+    if status.state == "failed":
+        show_error(status.error)
+        st.button(t("digit.train_again"), key="digit_train_now", on_click=digits.start_training)
+    elif status.state == "training":
+        st.progress(status.fraction, text=model_cache.digit_training_text(status))
+        st.caption(t("digit.training_background"))
+    else:
+        st.rerun()
 
 
 def probability_chart(probabilities: np.ndarray) -> go.Figure:

@@ -87,27 +87,43 @@ def imagenet_index() -> list[str]:
 
 
 def digit_model(retrain: bool = False) -> Any:
-    """Draw a digit's default MNIST CNN; trained (with a progress bar) if not on disk, or asked.
+    """Draw a digit's default MNIST CNN, waiting with a progress bar while it trains.
 
-    No `st.cache_resource` here: models/digits/model.py already keeps the model once per
-    process behind its own lock, and a cached function would record this session's progress
-    bar updates and replay them into every later session's page.
+    The training runs in models/digits/model.py's background thread (started by the first
+    page view of the server, or here); this session only follows it. No `st.cache_resource`
+    here: that module already keeps the model once per process, and a cached function would
+    record this session's progress bar and replay it into every later session's page.
     """
-    from models.digits.model import default_model, is_ready
+    from models.digits import model as digits
 
-    if is_ready() and not retrain:
-        return default_model()
-    bar = st.progress(0.0, text=t("digit.training"))
-
-    def report(done: int, total: int, logs: dict) -> None:
-        accuracy = logs.get("val_accuracy", 0.0)
-        text = t("digit.training_epoch", done=done, total=total, accuracy=f"{accuracy:.1%}")
-        bar.progress(min(done / total, 1.0), text=text)
-
+    if digits.is_ready() and not retrain:
+        return digits.default_model()
+    digits.start_training(retrain=retrain)
+    bar = st.progress(0.0, text=digit_training_text(digits.training_status()))
     try:
-        return default_model(report, retrain=retrain)
+        while (status := digits.wait_for_training(POLL_S)).state == "training":
+            bar.progress(status.fraction, text=digit_training_text(status))
     finally:
         bar.empty()
+    if status.state == "failed":
+        raise status.error
+    return digits.default_model()
+
+
+POLL_S = 0.5  # how often a waiting page moves the digit CNN's progress bar
+
+
+def digit_training_text(status: Any) -> str:
+    """The progress line of the digit CNN's training: epoch, accuracy and time left, honestly."""
+    if status.seconds_left is None:
+        return t("digit.training")
+    return t(
+        "digit.training_epoch",
+        done=status.epochs_done,
+        total=status.epochs_total,
+        accuracy=f"{status.accuracy or 0.0:.1%}",
+        left=f"{status.seconds_left:.0f}",
+    )
 
 
 @st.cache_resource(show_spinner=False)

@@ -46,3 +46,19 @@ def no_webrtc_session():
     callback itself, and the live stream in Chromium (tests/browser)."""
     with mock.patch("streamlit_webrtc.component.get_this_session_info", return_value=None):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def digit_cnn():
+    """Draw a digit's default CNN, trained (all epochs) into the test cache before any test.
+
+    Every server a test starts then finds it there, as on a server that has trained it once:
+    none trains it in the background (components/warm_up.py) while a test streams video or
+    measures. The one-minute budget guards a slow classroom server; a test machine busy with
+    other jobs must not turn it into a flaky accuracy figure.
+    """
+    from models.digits import model
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(model, "TIME_BUDGET", None)
+        return model.default_model()

@@ -1,4 +1,4 @@
-"""The default digit CNN: trained once per test session on the mirror's MNIST, saved, reloaded.
+"""The default digit CNN: trained once per test session (conftest.py), saved, reloaded.
 
 Accuracy is measured the way students use the page: held-out MNIST digits drawn on a
 280×280 canvas, large and centred or small and off-centre, through the full pipeline.
@@ -43,32 +43,20 @@ def draw_on_canvas(digit: np.ndarray, side: int, top: int, left: int) -> np.ndar
 
 
 @pytest.fixture(scope="session")
-def trained() -> keras.Model:
-    """The default model: trained here once per test session (the test cache starts empty).
-
-    All epochs run: the one-minute budget guards a slow classroom server, and a test
-    machine busy with other jobs must not turn it into a flaky accuracy figure.
-    """
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(digit_model, "TIME_BUDGET", None)
-        return digit_model.default_model()
-
-
-@pytest.fixture(scope="session")
 def held_out() -> tuple[np.ndarray, np.ndarray]:
     """The 2,000 MNIST test digits, never used for training."""
     return datasets.load_mnist()[1]
 
 
-def test_training_saves_the_model_atomically(trained) -> None:
+def test_training_saves_the_model_atomically(digit_cnn) -> None:
     assert digit_model.model_path().is_file()
     assert digit_model.is_ready()
     assert not [p for p in digit_model.model_path().parent.iterdir() if p.name.startswith(".")]
 
 
 @pytest.mark.parametrize("placement", PLACEMENTS)
-def test_accuracy_on_held_out_digits_drawn_on_a_canvas(trained, held_out, placement) -> None:
-    model = trained
+def test_accuracy_on_held_out_digits_drawn_on_a_canvas(digit_cnn, held_out, placement) -> None:
+    model = digit_cnn
     images, labels = held_out
     batch = np.stack([prepare(draw_on_canvas(i, *PLACEMENTS[placement])).tensor for i in images])
     predicted = model.predict(batch[..., None], verbose=0, batch_size=500).argmax(axis=1)
@@ -77,8 +65,8 @@ def test_accuracy_on_held_out_digits_drawn_on_a_canvas(trained, held_out, placem
     assert accuracy >= 0.97
 
 
-def test_the_seeds_plain_resize_fails_on_small_drawings(trained, held_out) -> None:
-    model = trained
+def test_the_seeds_plain_resize_fails_on_small_drawings(digit_cnn, held_out) -> None:
+    model = digit_cnn
     images, labels = held_out
     canvases = [draw_on_canvas(i, *PLACEMENTS["small top-right"]) for i in images[:300]]
     plain = np.stack([prepare(c).plain for c in canvases])
@@ -86,8 +74,8 @@ def test_the_seeds_plain_resize_fails_on_small_drawings(trained, held_out) -> No
     assert (predicted == labels[:300]).mean() < 0.5
 
 
-def test_reloaded_from_disk_without_training_gives_the_same_answers(trained, held_out) -> None:
-    model = trained
+def test_reloaded_from_disk_without_training_gives_the_same_answers(digit_cnn, held_out) -> None:
+    model = digit_cnn
     assert digit_model.default_model() is model  # once per process
     reloaded = digit_model.load_saved(digit_model.model_path())
     x = (held_out[0][:50].astype(np.float32) / 255.0)[..., None]
@@ -96,8 +84,10 @@ def test_reloaded_from_disk_without_training_gives_the_same_answers(trained, hel
     )
 
 
-def test_prediction_gives_probabilities_top3_and_every_conv_layers_maps(trained, held_out) -> None:
-    model = trained
+def test_prediction_gives_probabilities_top3_and_every_conv_layers_maps(
+    digit_cnn, held_out
+) -> None:
+    model = digit_cnn
     image, label = held_out[0][0], int(held_out[1][0])
     prediction = digit_model.predict(model, image / 255.0)
     assert prediction.probabilities.shape == (10,)
@@ -113,8 +103,8 @@ def test_prediction_gives_probabilities_top3_and_every_conv_layers_maps(trained,
     assert all(maps.min() >= 0 and maps.max() > 0 for maps in prediction.activations.values())
 
 
-def test_wrong_tensor_and_wrong_model_are_explained(trained) -> None:
-    model = trained
+def test_wrong_tensor_and_wrong_model_are_explained(digit_cnn) -> None:
+    model = digit_cnn
     with pytest.raises(BadInput) as caught:
         digit_model.predict(model, np.zeros((28, 27)))
     assert caught.value.code == "digit_bad_tensor"
@@ -177,7 +167,7 @@ def _png(pixels: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def test_command_line_classifies_images_as_json_lines(trained, held_out, tmp_path) -> None:
+def test_command_line_classifies_images_as_json_lines(digit_cnn, held_out, tmp_path) -> None:
     images, labels = held_out
     files = []
     for index, (side, top, left) in zip((0, 1, 2), PLACEMENTS.values(), strict=True):

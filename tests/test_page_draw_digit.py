@@ -8,7 +8,6 @@ test_digits.py and the canvas in the browser tests.
 import io
 
 import cv2
-import keras
 import numpy as np
 import pytest
 from pages_helper import open_page
@@ -19,14 +18,6 @@ from models.digits.mnist_cnn import build_mnist_cnn
 from models.store import datasets
 
 PAGE = "app_pages/draw_digit.py"
-
-
-@pytest.fixture(scope="session")
-def default_cnn() -> keras.Model:
-    """The default CNN, trained once per test session (all epochs) before the page asks."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(digit_model, "TIME_BUDGET", None)
-        return digit_model.default_model()
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +63,7 @@ def test_page_opens_with_an_empty_canvas_message(lang: str, empty: str) -> None:
     assert empty in texts(at.info)
 
 
-def test_a_small_off_centre_drawing_is_classified_with_every_view(default_cnn, held_out) -> None:
+def test_a_small_off_centre_drawing_is_classified_with_every_view(digit_cnn, held_out) -> None:
     images, labels = held_out
     at = open_page(PAGE, "en")
     upload(at, "seven.png", png(small_drawing(images[0])))
@@ -89,7 +80,7 @@ def test_a_small_off_centre_drawing_is_classified_with_every_view(default_cnn, h
     assert not at.warning
 
 
-def test_bad_upload_is_explained_and_the_page_keeps_its_state(default_cnn) -> None:
+def test_bad_upload_is_explained_and_the_page_keeps_its_state(digit_cnn) -> None:
     at = open_page(PAGE, "es")
     at.slider(key="digit_stroke").set_value(30).run()
     upload(at, "notas.png", b"esto no es una imagen")
@@ -100,7 +91,7 @@ def test_bad_upload_is_explained_and_the_page_keeps_its_state(default_cnn) -> No
     assert "Python" in " ".join(str(tab.label) for tab in at.tabs)
 
 
-def test_blank_and_dot_drawings_get_a_message_not_a_guess(default_cnn) -> None:
+def test_blank_and_dot_drawings_get_a_message_not_a_guess(digit_cnn) -> None:
     at = open_page(PAGE, "en")
     blank = np.zeros((280, 280), np.uint8)
     upload(at, "blank.png", png(blank))
@@ -112,7 +103,7 @@ def test_blank_and_dot_drawings_get_a_message_not_a_guess(default_cnn) -> None:
     assert "single dot" in texts(at.warning) and not at.metric
 
 
-def test_a_photo_of_dark_ink_on_paper_is_inverted_and_classified(default_cnn, held_out) -> None:
+def test_a_photo_of_dark_ink_on_paper_is_inverted_and_classified(digit_cnn, held_out) -> None:
     images, labels = held_out
     paper = (240 - small_drawing(images[1])[..., 0] * 0.8).astype(np.uint8)
     at = open_page(PAGE, "en")
@@ -139,17 +130,47 @@ def test_the_training_labs_cnn_is_used_when_there_is_one(held_out) -> None:
     assert at.metric[0].value == "3"
 
 
-def test_opening_the_page_on_a_fresh_server_does_not_train(tmp_path, monkeypatch) -> None:
+def test_a_fresh_server_trains_the_default_cnn_in_the_background_and_a_drawing_waits_for_it(
+    tmp_path, monkeypatch, held_out
+) -> None:
     monkeypatch.setenv("PLAYGROUND_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(digit_model, "_model", None)
+    monkeypatch.setattr(digit_model, "TIME_BUDGET", 0.0)  # one epoch: followed, not measured
     at = open_page(PAGE, "en")
     assert not at.exception
-    assert "has not been trained on this server yet" in texts(at.info)
-    assert at.button(key="digit_train_now").label == "Train the default CNN now"
-    assert not digit_model.model_path().exists()
+    assert digit_model.training_status().state == "training"  # started by the visit alone
+    bars = at.get("progress")
+    assert len(bars) == 1 and "Training the default digit CNN" in bars[0].proto.text
+    assert "in the background: you can draw meanwhile" in texts(at.caption)
+    assert not at.metric
+
+    images, _ = held_out
+    upload(at, "digit.png", png(small_drawing(images[0])))  # waits for the training's end
+    assert not at.exception
+    assert digit_model.training_status().state == "done"
+    assert digit_model.training_status().epochs_done == 1
+    assert digit_model.model_path().is_file()
+    assert at.metric and not at.get("progress")
+    assert at.button(key="digit_retrain").label
 
 
-def test_a_cross_gets_the_no_digit_warning_and_the_nearest_training_digit(default_cnn) -> None:
+def test_a_failed_background_training_is_shown_with_a_way_to_try_again(
+    tmp_path, monkeypatch
+) -> None:
+    (tmp_path / "data" / "mnist").mkdir(parents=True)
+    (tmp_path / "data" / "mnist" / "mnist.npz").write_bytes(b"not a zip")
+    monkeypatch.setenv("PLAYGROUND_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PLAYGROUND_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(digit_model, "_model", None)
+    digit_model.start_training()
+    assert digit_model.wait_for_training(60).state == "failed"
+    at = open_page(PAGE, "en")
+    assert not at.exception
+    assert at.error, "the reason the training failed"
+    assert at.button(key="digit_train_now").label == "Try training the default CNN again"
+
+
+def test_a_cross_gets_the_no_digit_warning_and_the_nearest_training_digit(digit_cnn) -> None:
     cross = np.zeros((280, 280), np.uint8)
     cv2.line(cross, (60, 60), (220, 220), 255, 20)
     cv2.line(cross, (220, 60), (60, 220), 255, 20)

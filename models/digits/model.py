@@ -5,6 +5,10 @@ use on the mirror's MNIST (6,000 training digits), with random shifts, zooms, ro
 stroke-width changes so that it copes with drawings, then saved atomically under the download
 cache and loaded back with `safe_mode=True` on the next start. A lock makes sure that two
 sessions asking at once train it only once per process.
+
+A server starts that training in a background thread on its first page view
+(`start_training`), so the first student to draw rarely waits; pages read its progress from
+`training_status()` instead of training in their own script run.
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ TrainProgress = Callable[[int, int, dict], None]
 
 _lock = threading.Lock()
 _model: keras.Model | None = None
+_status_lock = threading.Lock()
+_worker: threading.Thread | None = None
 
 
 def model_path() -> Path:
@@ -197,6 +203,93 @@ def default_model(progress: TrainProgress | None = None, retrain: bool = False) 
 def is_ready() -> bool:
     """True when the default model is in memory or on disk (no training needed)."""
     return _model is not None or model_path().is_file()
+
+
+@dataclass(frozen=True)
+class TrainingStatus:
+    """Where the background training is, as a progress bar needs it.
+
+    `state` is "idle" (never started in this process), "training", "done" or "failed".
+    `seconds_left` is None until the first epoch has ended: before it, the data is loaded
+    and the graph traced, and no honest estimate exists.
+    """
+
+    state: str
+    epochs_done: int = 0
+    epochs_total: int = EPOCHS
+    accuracy: float | None = None
+    seconds_left: float | None = None
+    error: Exception | None = None
+
+    @property
+    def fraction(self) -> float:
+        return min(self.epochs_done / max(self.epochs_total, 1), 1.0)
+
+
+_status = TrainingStatus("idle")
+
+
+def training_status() -> TrainingStatus:
+    return _status
+
+
+def start_training(retrain: bool = False) -> None:
+    """Train the default model in a background thread, unless it is ready or already training.
+
+    Returns at once; `training_status()` follows the run. The model is saved and kept in
+    memory as `default_model` would, so the next `default_model()` returns it.
+    """
+    global _worker, _status
+    with _status_lock:
+        if _worker is not None and _worker.is_alive():
+            return
+        if is_ready() and not retrain:
+            return
+        _status = TrainingStatus("training")
+        _worker = threading.Thread(
+            target=_train_in_background, args=(retrain,), name="digit-cnn-training", daemon=True
+        )
+        _worker.start()
+
+
+def wait_for_training(timeout: float | None = None) -> TrainingStatus:
+    """The status once the background training has ended (or `timeout` seconds passed)."""
+    worker = _worker
+    if worker is not None:
+        worker.join(timeout)
+    return _status
+
+
+def _train_in_background(retrain: bool) -> None:
+    global _status
+    started = time.monotonic()
+    epoch_ends: list[float] = []
+
+    def report(done: int, total: int, logs: dict) -> None:
+        global _status
+        epoch_ends.append(time.monotonic())
+        _status = TrainingStatus(
+            "training", done, total, logs.get("val_accuracy"), _seconds_left(done, total)
+        )
+
+    def _seconds_left(done: int, total: int) -> float:
+        # the first epoch also loads the data and traces the graph: time the others if any
+        if done > 1:
+            per_epoch = (epoch_ends[-1] - epoch_ends[0]) / (done - 1)
+        else:
+            per_epoch = epoch_ends[0] - started
+        left = per_epoch * (total - done)
+        if TIME_BUDGET is not None:  # training stops after the epoch that crosses the budget
+            left = min(left, max(started + TIME_BUDGET - epoch_ends[-1], 0.0) + per_epoch)
+        return left
+
+    try:
+        default_model(report, retrain=retrain)
+    except Exception as exc:  # noqa: BLE001  (the page shows it; the thread must not die silently)
+        _status = TrainingStatus("failed", error=exc)
+        return
+    last = _status
+    _status = TrainingStatus("done", last.epochs_done, last.epochs_done, last.accuracy, 0.0)
 
 
 def check_input(tensor: np.ndarray) -> np.ndarray:
