@@ -9,6 +9,7 @@ would otherwise spend more time drawing than training.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 
@@ -56,6 +57,34 @@ def live_figures(metric: str, per_batch: bool) -> LiveFigures:
     return figures
 
 
+def mark_nan(figures: LiveFigures, x: float) -> None:
+    """A dashed red line on the loss and metric charts where the loss became NaN.
+
+    Plotly draws no NaN point: without the line a run that blew up in its first epoch
+    would leave an empty chart, and a later one a curve that just ends.
+    """
+    for chart in ("loss", "metric"):
+        figure = figures.figures[chart]
+        figure.add_vline(x=x, line={"dash": "dash", "color": "#d62728"})
+        figure.add_annotation(
+            x=x,
+            y=1,
+            yref="paper",
+            text=t("training.nan_marker"),
+            showarrow=False,
+            xanchor="right",
+            font={"color": "#d62728"},
+        )
+        if not any(len(figures.series[key][0]) > 1 for key in figures.series):
+            figure.update_xaxes(range=[0, x + 1])  # nothing else to give the axis a range
+
+
+def nan_x(history: dict[str, list[float]]) -> int | None:
+    """The epoch at which the stored history's loss stopped being finite, if it did."""
+    losses = history.get("loss", [])
+    return next((i + 1 for i, loss in enumerate(losses) if not math.isfinite(loss)), None)
+
+
 class LiveView:
     """Placeholders laid out once; `sink` feeds them from the training records."""
 
@@ -84,6 +113,7 @@ class LiveView:
         self._boundary_figure = None
         self._epochs = self._steps = self._draws = 0
         self._status: dict | None = None
+        self._nan_x: float | None = None
         self._last_draw = 0.0
         self._last_boundary = 0.0
 
@@ -96,6 +126,7 @@ class LiveView:
         if event == "batch":
             if self.per_batch and len(self.figures.series["loss"][0]) < MAX_BATCH_POINTS:
                 self.figures.add(record["step"], record)
+            self._note_nan(record, record.get("step"))
         elif event == "epoch":
             self._store(record)
         now = time.perf_counter()
@@ -114,6 +145,11 @@ class LiveView:
             x, values = record["epoch"], record
         self.figures.add(x, values)
         self._status = record
+        self._note_nan(record, x)
+
+    def _note_nan(self, record: dict, x: float | None) -> None:
+        if self._nan_x is None and not math.isfinite(record.get("loss", 0.0)):
+            self._nan_x = x
 
     def draw(self, record: dict) -> None:
         """Progress text with epoch, elapsed time and ETA; charts; boundary now and then."""
@@ -142,8 +178,14 @@ class LiveView:
 
     def finish(self) -> None:
         """Remove the progress line: the run's status box below says how it ended, and an
-        "about 9 s left" after a NaN stop would say the opposite."""
+        "about 9 s left" after a NaN stop would say the opposite. A NaN is marked on the
+        charts, which are drawn once more."""
         self.progress.empty()
+        if self._nan_x is not None:
+            mark_nan(self.figures, self._nan_x)
+            self._draws += 1
+            for chart, figure in self.figures.refresh().items():
+                self.slots[chart].plotly_chart(figure, key=f"training_live_{chart}_{self._draws}")
 
     def draw_boundary(self) -> None:
         """The decision boundary of the model as it is now, over the validation points."""

@@ -18,7 +18,13 @@ import streamlit as st
 
 from components.feedback import show_error
 from components.i18n import current_language, t
-from components.live_training import dataset_boundary_figure, live_figures, series_labels
+from components.live_training import (
+    dataset_boundary_figure,
+    live_figures,
+    mark_nan,
+    nan_x,
+    series_labels,
+)
 from components.shared_state import trained_models_for_update
 from components.training_charts import compare_figure, confusion_figure
 from models.errors import BadInput
@@ -113,11 +119,17 @@ def _status(run: dict) -> None:
 
 
 def _final_metrics(run: dict) -> None:
+    """The figures of the last epoch whose loss was finite (a NaN epoch has only NaNs)."""
     history, metric = run["history"], run["metric"]
+    blown = nan_x(history)
+    epoch = len(history.get("loss", [])) if blown is None else blown - 1
+    if epoch < 1:
+        return
     labels = series_labels(metric)
     keys = [k for k in ("loss", "val_loss", metric, f"val_{metric}") if history.get(k)]
+    st.caption(t("training.metrics_of_epoch", epoch=epoch))
     for column, key in zip(st.columns(max(len(keys), 1)), keys, strict=False):
-        value = history[key][-1]
+        value = history[key][epoch - 1]
         text = f"{value:.1%}" if metric == "accuracy" and key.endswith(metric) else f"{value:.4g}"
         column.metric(labels[key], text)
 
@@ -127,6 +139,8 @@ def _charts(run: dict) -> None:
     history = run["history"]
     for index in range(len(history.get("loss", []))):
         figures.add(index + 1, {key: values[index] for key, values in history.items()})
+    if (blown := nan_x(history)) is not None:
+        mark_nan(figures, blown)
     for column, figure in zip(st.columns(3), figures.refresh().values(), strict=True):
         column.plotly_chart(figure)
 
@@ -166,7 +180,7 @@ def summary_table(model) -> None:
     )
 
 
-def _diagnostics(model, data: Dataset) -> None:
+def _diagnostics(model, data: Dataset, stopped: bool) -> None:
     found = diagnose(model, data)
     left, right = st.columns([3, 2])
     left.plotly_chart(
@@ -193,7 +207,11 @@ def _diagnostics(model, data: Dataset) -> None:
             )
         },
     )
-    right.caption(t("training.overall_accuracy", accuracy=f"{found.accuracy:.1%}"))
+    right.caption(
+        t("training.overall_accuracy", accuracy=f"{found.accuracy:.1%}", count=len(data.y_val))
+    )
+    if stopped:
+        right.caption(t("training.stopped_weights"))
 
 
 def _default_rows(run: dict, data: Dataset) -> str:
@@ -262,12 +280,12 @@ def show_last_run(live: bool) -> None:
     model = trained_models_for_update()[run["name"]]["model"]
     with st.expander(t("training.summary"), expanded=True):
         summary_table(model)
-    if data.problem != REGRESSION and run["epochs_done"]:
-        with st.expander(t("training.diagnostics"), expanded=True):
-            _diagnostics(model, data)
-    if run["reason"] == "nan":  # its weights are NaN: every prediction would be NaN
+    if run["reason"] == "nan":  # its weights are NaN: every output, so every guess, is junk
         st.info(t("training.nan_no_predict"), icon="ℹ️")
         return
+    if data.problem != REGRESSION and run["epochs_done"]:
+        with st.expander(t("training.diagnostics"), expanded=True):
+            _diagnostics(model, data, stopped=run["reason"] == "stopped")
     with st.expander(t("training.predict"), expanded=True):
         _predictions(model, run, data)
 

@@ -168,3 +168,35 @@ def test_after_a_run_stop_and_progress_are_gone_and_a_nan_model_offers_no_predic
     assert not at.get("progress")
     assert not any("Predict" in str(e.label) for e in at.expander)
     assert "its weights are NaN" in texts(at.info)
+
+
+def test_a_run_that_blows_up_marks_the_nan_on_its_charts_and_shows_no_nan_figures():
+    """A loss that became NaN in epoch 1 left an empty loss chart and "nan" metrics; a NaN
+    classifier still got a confusion matrix (every guess the same junk class)."""
+    at = open_page(PAGE, "en")
+    at.selectbox(key="training_preset").select("blobs").run()
+    at.text_input(key="training_lr").input("1000")
+    train(at, 4)
+    assert "the loss became NaN or infinite" in texts(at.error)
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    marked = [s for s in specs if "loss = NaN" in str(s["layout"].get("annotations"))]
+    assert len(marked) == 2, "the loss and the metric chart show where the loss became NaN"
+    assert all(s["layout"]["shapes"][0]["x0"] == 1 for s in marked)
+    assert not [m for m in at.metric if "nan" in str(m.value).lower()]
+    assert "the last one that finished with a finite loss" not in texts(at.caption)
+    assert not any("Diagnostics" in str(e.label) for e in at.expander)
+    assert "No confusion matrix and no predictions" in texts(at.info)
+
+    at.switch_page("app_pages/home.py").run()  # charts replayed from the stored history
+    at.switch_page(PAGE).run()
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    assert [s for s in specs if "loss = NaN" in str(s["layout"].get("annotations"))]
+
+
+def test_stopped_or_finished_metrics_name_their_epoch_and_the_matrix_its_weights():
+    at = open_page(PAGE, "en")
+    train(at, 3, "blobs")
+    assert "end of epoch 3, the last one that finished" in texts(at.caption)
+    assert "Accuracy of the weights as training left them, on the 500 validation" in texts(
+        at.caption
+    )
