@@ -28,7 +28,7 @@ with left:
             source = canvas
         prepared = prepare(source) if source is not None else None
     except PlaygroundError as error:
-        show_error(error)
+        show_error(error, file=upload.name if upload is not None else None)
     try:
         model = digit_views.choose_model(needed=prepared is not None and prepared.status == OK)
         if model is not None and prepared is not None and prepared.status == OK:

@@ -8,7 +8,6 @@ below (`transfer_*`), state under the TRANSFER key.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from components.code_panel import code_panel
 from components.feedback import show_error
 from components.heavy_slots import heavy_work
 from components.i18n import current_language, option_labels, t
+from components.photo_input import reduce, remember
 from models.errors import PlaygroundError
 from models.store.locate import mirror_model_root
 from models.store.registry import model_spec
@@ -99,40 +99,9 @@ def _example_buttons() -> tuple[str, bytes] | None:
     return (path.name, path.read_bytes()) if path else None
 
 
-def reduce(pixels: np.ndarray, side: int = DISPLAY_SIDE) -> np.ndarray:
-    """The photo with its longer side at most `side` (area resampling), else unchanged."""
-    height, width = pixels.shape[:2]
-    factor = side / max(height, width)
-    if factor >= 1:
-        return pixels
-    size = (max(1, round(width * factor)), max(1, round(height * factor)))
-    return cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
-
-
 def remember_photo(photo: tuple[str, bytes] | None) -> dict | None:
     """The photo to work on: `photo` if it decodes, else the last good one (error shown)."""
-    stored = st.session_state.get(PHOTO)
-    if photo is None:
-        return stored
-    name, data = photo
-    digest = hashlib.sha256(data).hexdigest()
-    if stored is not None and stored["digest"] == digest:
-        return stored
-    try:
-        pixels = decode_image(data)
-    except PlaygroundError as error:
-        show_error(error)
-        if stored is not None:
-            st.caption(t("classifier.kept_previous", name=stored["name"]))
-        return stored
-    stored = {
-        "name": name,
-        "digest": digest,
-        "pixels": reduce(pixels),
-        "original_shape": tuple(pixels.shape),
-    }
-    st.session_state[PHOTO] = stored
-    return stored
+    return remember(photo, PHOTO, side=DISPLAY_SIDE)
 
 
 def load_classifier(model_id: str) -> Any | None:
@@ -405,7 +374,7 @@ def class_column(state: dict, slot: int, photo: dict | None, extractor: Any) -> 
         try:
             add_example(state, slot, decode_image(upload.getvalue()), extractor)
         except PlaygroundError as error:
-            show_error(error)
+            show_error(error, file=upload.name)
     thumbs = state["thumbs"].get(slot, [])
     st.caption(t("classifier.transfer.examples", count=len(thumbs)))
     if thumbs:

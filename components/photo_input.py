@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import cv2
+import numpy as np
 import streamlit as st
 
 from components.feedback import show_error
@@ -52,9 +53,19 @@ def example_choice(prefix: str, first: str = "traffic") -> tuple[str, bytes] | N
     return examples[name].name, examples[name].read_bytes()
 
 
-def remember(photo: tuple[str, bytes] | None, key: str) -> dict | None:
-    """{"name", "digest", "pixels"}: `photo` if it decodes, else the last good one kept under
-    `key` (the error shown)."""
+def reduce(pixels: np.ndarray, side: int = DISPLAY_SIDE) -> np.ndarray:
+    """The photo with its longer side at most `side` (area resampling), else unchanged."""
+    height, width = pixels.shape[:2]
+    factor = side / max(height, width)
+    if factor >= 1:
+        return pixels
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    return cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
+
+
+def remember(photo: tuple[str, bytes] | None, key: str, side: int = DISPLAY_SIDE) -> dict | None:
+    """{"name", "digest", "pixels", "original_shape"}: `photo` if it decodes (reduced to
+    `side`), else the last good one kept under `key`, with the error named after the file."""
     stored = st.session_state.get(key)
     if photo is None:
         return stored
@@ -65,13 +76,16 @@ def remember(photo: tuple[str, bytes] | None, key: str) -> dict | None:
     try:
         pixels = decode_image(data)
     except PlaygroundError as error:
-        show_error(error)
+        show_error(error, file=name)
+        if stored is not None:
+            st.caption(t("classifier.kept_previous", name=stored["name"]))
         return stored
-    scale = DISPLAY_SIDE / max(pixels.shape[:2])
-    if scale < 1:
-        size = (round(pixels.shape[1] * scale), round(pixels.shape[0] * scale))
-        pixels = cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
-    stored = {"name": name, "digest": digest, "pixels": pixels}
+    stored = {
+        "name": name,
+        "digest": digest,
+        "pixels": reduce(pixels, side),
+        "original_shape": tuple(pixels.shape),
+    }
     st.session_state[key] = stored
     return stored
 

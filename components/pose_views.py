@@ -96,7 +96,7 @@ def picture(data: bytes, name: str, settings: Settings, angles: bool, key: str) 
         pixels = decode_image(data)
         drawn, found = analyse(pixels, settings)
     except PlaygroundError as error:
-        show_error(error)
+        show_error(error, file=name)
         return
     show_pose(drawn, found, settings, name, angles, key)
 
@@ -130,7 +130,7 @@ def analyse_video(data: bytes, name: str, settings: Settings) -> VideoResult | N
     try:
         info = probe(data)
     except PlaygroundError as error:
-        show_error(error)
+        show_error(error, file=name)
         return None
     total = max(1, -(-info.frames // info.step))
     bar = st.progress(0.0, text=t("pose.video.progress", done=0, total=total))

@@ -111,7 +111,7 @@ def effect_choice(prefix: str) -> dict:
             try:
                 background = decode_image(upload.getvalue())
             except PlaygroundError as error:
-                show_error(error)
+                show_error(error, file=upload.name)
         if background is None:
             st.caption(t("segment.background_missing"))
     return {"effect": effect, "softness": softness, "colour": colour, "background": background}

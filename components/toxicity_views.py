@@ -324,7 +324,7 @@ def batch_rows() -> list[str]:
     try:
         table = read_csv_table(upload.getvalue())
     except PlaygroundError as error:
-        show_error(error)
+        show_error(error, file=upload.name)
         return []
     columns = list(table.columns)
     column = st.selectbox(

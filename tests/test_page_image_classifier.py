@@ -98,7 +98,7 @@ def test_bad_uploads_are_explained_and_the_last_photo_is_kept(shared) -> None:
         if key == "error.image_too_large":
             params = {"megapixels": "400", "limit_mp": "40"}
         expected = translate(key, "es", **params)
-        assert errors[0] == expected, name
+        assert errors[0] == f"**{name}** — {expected}", name  # which upload it is about
         kept = translate("classifier.kept_previous", "es", name="cat.jpg")
         assert kept in [c.value for c in at.caption]
         assert top_label(at) in names(DOMESTIC_CATS)  # the previous result stays
@@ -189,7 +189,8 @@ def test_class_uploads_add_good_photos_and_explain_bad_ones(shared) -> None:
     at.file_uploader(key="transfer_upload_0").set_value(files).run()
     assert not at.exception
     assert [e.value for e in at.error] == [
-        translate("error.image_not_image", "en", supported="JPEG, PNG, BMP, WebP, GIF")
+        "**b.txt** — "
+        + translate("error.image_not_image", "en", supported="JPEG, PNG, BMP, WebP, GIF")
     ]
     captions = [c.value for c in at.caption]
     assert translate("classifier.transfer.examples", "en", count=1) in captions
