@@ -4,13 +4,12 @@ The state (tensor, operation, result, the shared link) lives in components/tenso
 the widgets in components/tensor_controls.py; this page lays them out.
 """
 
-from urllib.parse import urlencode
-
 import streamlit as st
 
 from components import tensor_controls, tensor_state
 from components.code_panel import code_panel
-from components.i18n import option_labels, t
+from components.i18n import current_language, option_labels, t
+from components.share import share_box
 from components.tensor_state import state
 from components.tensor_view import draw_tensor, show_metrics, show_printed
 from models.tensors.operations import full_code
@@ -65,6 +64,6 @@ code_panel(
 shared = {key: v for key, v in state.get("tensor_url", {}).items() if v}
 if shared:
     st.caption(t("tensor.share"))
-    st.code("/tensors?" + urlencode(shared), language="text")
+    share_box({"lang": current_language(), **shared}, "tensors", key="tensor_share")
 else:
     st.caption(t("tensor.share_none"))

@@ -10,7 +10,7 @@ from components.i18n import t
 from models.errors import PlaygroundError
 from models.training.build import metric_name
 from models.training.code import keras_code, tfjs_code
-from models.training.config import to_url
+from models.training.link import to_url
 from models.training.runner import fit, prepare
 
 st.title(t("training.title"))

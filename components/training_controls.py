@@ -27,9 +27,9 @@ from models.training.config import (
     SCHEDULES,
     LayerSpec,
     TrainConfig,
-    from_url,
 )
 from models.training.data import PROBLEMS, Dataset, make_dataset
+from models.training.link import from_url
 
 LAYER_COLUMNS = ["kind", "units", "activation", "size", "rate"]
 _EDITOR = "training_layers_editor"

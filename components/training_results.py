@@ -10,8 +10,6 @@ stopped.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -25,15 +23,17 @@ from components.live_training import (
     nan_x,
     series_labels,
 )
+from components.share import share_box
 from components.shared_state import trained_models_for_update
 from components.training_charts import compare_figure, confusion_figure
 from models.errors import BadInput
 from models.training import presets
 from models.training.boundary import boundary
 from models.training.build import metric_name
-from models.training.config import TrainConfig, to_url
+from models.training.config import TrainConfig
 from models.training.data import BINARY, MULTICLASS, REGRESSION, Dataset
 from models.training.diagnostics import diagnose, true_classes
+from models.training.link import to_url
 from models.training.predict_input import parse_rows
 from models.training.runner import predict
 from models.training.summary import summary_rows, summary_totals
@@ -340,6 +340,5 @@ def show_comparison() -> None:
 
 def share_link(config: TrainConfig) -> None:
     """The link that opens this page with this whole configuration."""
-    query = urlencode({"lang": current_language(), "train": to_url(config)})
     st.caption(t("training.share_help"))
-    st.code(f"/training?{query}", language=None, wrap_lines=True)
+    share_box({"lang": current_language(), "train": to_url(config)}, "training", "training_share")

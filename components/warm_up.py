@@ -1,14 +1,21 @@
 """Work a fresh server starts once, on its first page view, so that no student waits for it.
 
 Today that is Draw a digit's default CNN, which has no pretrained copy to download: trained
-in the background (~15 s on two idle cores, at most about a minute), it is usually ready
-before anyone has reached that page and drawn. TensorFlow is imported in the warm-up thread
-too, so the first page view itself stays as quick as any other.
+in a background thread (~15 s on two idle cores, at most about a minute), it is usually
+ready before anyone has reached that page and drawn. A server that trained it on an earlier
+start finds it on disk and does nothing.
+
+TensorFlow is imported here, in the script's own thread, before the training thread starts:
+two threads importing TensorFlow and Keras at once can deadlock on Python's module locks
+(seen: `_DeadlockError` on `tensorflow.python.trackable.data_structures`). So the first page
+view of a server without the model pays TensorFlow's import (~4 s), once.
 """
 
 from __future__ import annotations
 
 import threading
+
+from models.digits.location import model_path
 
 _started = threading.Event()
 _lock = threading.Lock()
@@ -22,10 +29,8 @@ def warm_up() -> None:
         if _started.is_set():
             return
         _started.set()
-    threading.Thread(target=_train_digit_model, name="warm-up", daemon=True).start()
-
-
-def _train_digit_model() -> None:
+    if model_path().is_file():
+        return
     from models.digits.model import start_training
 
     start_training()

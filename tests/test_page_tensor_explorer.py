@@ -134,7 +134,8 @@ def test_a_shared_link_restores_tensor_and_operation() -> None:
     assert at.session_state["tensor_result"].value.tolist() == [1, 1, 2]
     assert at.text_input(key="tensor_arg_slice").value == "t[1:4]"
     assert "const result = tf.slice(t, [1], [3]);" in codes(at)
-    assert "/tensors?t=fib&op=slice&a=t%5B1%3A4%5D" in codes(at)
+    assert "http://localhost:8501/tensors?lang=en&t=fib&op=slice&a=t[1:4]" in codes(at)
+    assert [i for i in at.get("image") if "Scan it" in str(i.proto)], "the QR code"
 
 
 def test_a_broken_link_explains_and_the_page_still_works() -> None:

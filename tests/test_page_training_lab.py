@@ -11,7 +11,8 @@ import pytest
 from pages_helper import open_page
 
 from models.training import presets
-from models.training.config import OPTIMIZERS, SCHEDULES, to_url, with_changes
+from models.training.config import OPTIMIZERS, SCHEDULES, with_changes
+from models.training.link import from_url, to_url
 
 PAGE = "app_pages/training_lab.py"
 CONTRACT_KEYS = {"model", "preset", "x_val", "y_val", "history"}
@@ -66,7 +67,9 @@ def test_a_short_training_shows_charts_summary_and_shares_the_model(lang, title,
     assert entry["x_val"].shape == (30, 4) and len(entry["history"]["loss"]) == 30
     assert entry["model"].output_shape == (None, 3)
     assert "tfvis.show.fitCallbacks" in texts(at.code) and "epochs: 30" in texts(at.code)
-    assert json.loads(at.query_params["train"])["epochs"] == 30
+    assert from_url(at.query_params["train"]).epochs == 30
+    link = f"http://localhost:8501/training?lang={lang}&train={at.query_params['train']}"
+    assert link in texts(at.code) and len(link) < 100  # whole, and short (was ~900 characters)
     predictions = at.dataframe[-1].value
     assert list(predictions.iloc[:, -2]) == ["setosa", "versicolor", "virginica"]
 

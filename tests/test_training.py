@@ -12,9 +12,10 @@ from models.training import presets
 from models.training.boundary import boundary
 from models.training.callbacks import FINISHED, NAN, STOPPED
 from models.training.code import keras_code, tfjs_code
-from models.training.config import LayerSpec, from_url, to_url, with_changes
+from models.training.config import LayerSpec, with_changes
 from models.training.data import make_dataset
 from models.training.diagnostics import diagnose
+from models.training.link import from_url, to_url
 from models.training.runner import predict, prepare, train
 from models.training.summary import summary_rows, summary_totals
 

@@ -27,11 +27,11 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from models.digits.location import model_path
 from models.digits.mnist_cnn import build_mnist_cnn
 from models.digits.preprocess import SIZE, prepare
 from models.errors import BadInput, ModelFormatError
 from models.store import datasets
-from models.store.locate import cache_root
 
 EPOCHS = 15
 BATCH = 64
@@ -47,11 +47,6 @@ _lock = threading.Lock()
 _model: keras.Model | None = None
 _status_lock = threading.Lock()
 _worker: threading.Thread | None = None
-
-
-def model_path() -> Path:
-    """Where the trained default model lives: beside the downloads, so it survives restarts."""
-    return cache_root() / "trained" / "mnist-cnn.keras"
 
 
 @dataclass(frozen=True)

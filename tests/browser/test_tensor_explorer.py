@@ -12,6 +12,15 @@ LABELS = {
 }
 
 
+# True when the element is visible and nothing above it inside its code block fades it out
+SHOWN = """b => {
+    if (getComputedStyle(b).visibility !== 'visible') return false;
+    for (let e = b; e && !e.matches('[data-testid=stCode]'); e = e.parentElement)
+        if (getComputedStyle(e).opacity !== '1') return false;
+    return true;
+}"""
+
+
 def metric(page: Page, label: str) -> str:
     """The value of the first st.metric whose label is `label`."""
     box = page.locator("[data-testid='stMetric']").filter(
@@ -49,3 +58,35 @@ def test_typed_literal_shows_rank_shape_and_drawing(page: Page, app_url: str, la
     no_exception(page)
     screenshot(page, f"tensors-literal-{lang}")
     assert healthy(app_url)
+
+
+def test_the_share_link_is_whole_copyable_on_a_phone_and_opens_the_same_tensor(
+    browser, app_url: str
+) -> None:
+    """The link was relative and percent-encoded, with a copy button only on hover (never on
+    phones). Now: the browser's own address, a copy button always shown, a QR code."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        open_app(page, f"{app_url}/tensors?lang=en&t=fib&op=slice&a=t[1:4]")
+        box = page.locator(".st-key-tensor_share")
+        box.scroll_into_view_if_needed()
+        link = box.locator("code").inner_text().strip()
+        assert link == f"{app_url}/tensors?lang=en&t=fib&op=slice&a=t[1:4]"
+        button = box.get_by_role("button", name="Copy to clipboard")
+        assert button.evaluate(SHOWN), "the copy button is shown without hovering"
+        button.tap()
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        assert copied == link
+        box.get_by_test_id("stPopoverButton").tap()
+        page.locator("[data-testid='stPopoverBody'] img").wait_for()
+        screenshot(page, "tensors-share-phone")
+        page.goto(copied)
+        page.wait_for_selector("[data-testid='stMain'] h1")
+        wait_idle(page)
+        assert metric(page, "Shape") == "[10]"
+        no_exception(page)
+    finally:
+        context.close()
