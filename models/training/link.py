@@ -79,15 +79,13 @@ def _short_layer(layer: LayerSpec) -> dict:
 def from_url(text: str) -> TrainConfig:
     """The configuration of a shared link; BadInput (never an exception of json) if garbled."""
     if len(text) > MAX_URL_CHARS:
-        raise BadInput("the shared configuration is too long", code="training_bad_link", field="-")
+        raise _bad_link("the shared configuration is too long", "-")
     if text.lstrip().startswith("{"):  # the earlier form: the whole configuration, long keys
         return _config(_json(text))
     try:
         decoded = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise BadInput(
-            "the shared configuration is not readable", code="training_bad_link", field="-"
-        ) from exc
+        raise _bad_link("the shared configuration is not readable", "-") from exc
     return _config(_expanded(_json(decoded)))
 
 
@@ -95,40 +93,34 @@ def _json(text: str) -> dict:
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:
-        raise BadInput(
-            "the shared configuration is not valid JSON", code="training_bad_link", field="-"
-        ) from exc
+        raise _bad_link("the shared configuration is not valid JSON", "-") from exc
     if not isinstance(data, dict):
-        raise BadInput(
-            "the shared configuration is not an object", code="training_bad_link", field="-"
-        )
+        raise _bad_link("the shared configuration is not an object", "-")
     return data
+
+
+def _bad_link(message: str, field: str) -> BadInput:
+    """The one refusal of a link, naming the first field that is wrong ("-" for the whole)."""
+    return BadInput(message, code="training_bad_link", field=field)
+
+
+def _refuse_unknown(names: set[str]) -> None:
+    if names:
+        name = sorted(names)[0]
+        raise _bad_link(f"unknown field {name!r} in the shared configuration", name)
 
 
 def _expanded(short: dict) -> dict:
     """The long-key configuration: the preset's, with the link's changes over it."""
-    unknown = set(short) - set(_LONG_KEYS)
-    if unknown:
-        name = sorted(unknown)[0]
-        raise BadInput(
-            f"unknown field {name!r} in the shared configuration",
-            code="training_bad_link",
-            field=name,
-        )
+    _refuse_unknown(set(short) - set(_LONG_KEYS))
     if not isinstance(short.get("p"), str):
-        raise BadInput(
-            "the shared configuration names no preset", code="training_bad_link", field="preset"
-        )
+        raise _bad_link("the shared configuration names no preset", "preset")
     data = asdict(presets.preset(short["p"]).config)
     data["layers"] = list(data["layers"])
     data |= {_LONG_KEYS[key]: value for key, value in short.items()}
     if "L" in short:
         if not isinstance(short["L"], list) or not all(isinstance(i, dict) for i in short["L"]):
-            raise BadInput(
-                "a layer of the shared configuration is garbled",
-                code="training_bad_link",
-                field="layers",
-            )
+            raise _bad_link("a layer of the shared configuration is garbled", "layers")
         data["layers"] = [
             {_LAYER_LONG_KEYS.get(key, key): value for key, value in item.items()}
             for item in short["L"]
@@ -155,27 +147,16 @@ def _coerce(name: str, value: object, kind: str) -> object:
             raise ValueError
         return value
     except (TypeError, ValueError, OverflowError) as exc:
-        raise BadInput(
-            f"the shared configuration has a bad value for {name}: {value!r}",
-            code="training_bad_link",
-            field=name,
+        raise _bad_link(
+            f"the shared configuration has a bad value for {name}: {value!r}", name
         ) from exc
 
 
 def _config(data: dict) -> TrainConfig:
     """A checked TrainConfig from long-key `data`; BadInput naming the first bad field."""
     if not isinstance(data.get("layers"), list):
-        raise BadInput(
-            "the shared configuration has no layers", code="training_bad_link", field="layers"
-        )
-    unknown = set(data) - set(_SCALARS) - {"layers"}
-    if unknown:
-        name = sorted(unknown)[0]
-        raise BadInput(
-            f"unknown field {name!r} in the shared configuration",
-            code="training_bad_link",
-            field=name,
-        )
+        raise _bad_link("the shared configuration has no layers", "layers")
+    _refuse_unknown(set(data) - set(_SCALARS) - {"layers"})
     values = {
         name: _coerce(name, value, _SCALARS[name])
         for name, value in data.items()
@@ -185,16 +166,10 @@ def _config(data: dict) -> TrainConfig:
     layer_types = {f.name: f.type for f in fields(LayerSpec)}
     for item in data["layers"][:64]:
         if not isinstance(item, dict) or "kind" not in item or set(item) - set(layer_types):
-            raise BadInput(
-                "a layer of the shared configuration is garbled",
-                code="training_bad_link",
-                field="layers",
-            )
+            raise _bad_link("a layer of the shared configuration is garbled", "layers")
         layers.append(LayerSpec(**{k: _coerce(k, v, layer_types[k]) for k, v in item.items()}))
     missing = {"preset", "dataset", "loss"} - set(values)
     if missing:
         name = sorted(missing)[0]
-        raise BadInput(
-            f"the shared configuration lacks {name}", code="training_bad_link", field=name
-        )
+        raise _bad_link(f"the shared configuration lacks {name}", name)
     return TrainConfig(layers=tuple(layers), **values)
