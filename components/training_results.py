@@ -180,7 +180,7 @@ def summary_table(model) -> None:
     )
 
 
-def _diagnostics(model, data: Dataset, stopped: bool) -> None:
+def _diagnostics(model, data: Dataset, stopped: bool, held_out: bool) -> None:
     found = diagnose(model, data)
     left, right = st.columns([3, 2])
     left.plotly_chart(
@@ -208,7 +208,11 @@ def _diagnostics(model, data: Dataset, stopped: bool) -> None:
         },
     )
     right.caption(
-        t("training.overall_accuracy", accuracy=f"{found.accuracy:.1%}", count=len(data.y_val))
+        t(
+            "training.overall_accuracy" if held_out else "training.overall_accuracy_train",
+            accuracy=f"{found.accuracy:.1%}",
+            count=len(data.y_val),
+        )
     )
     if stopped:
         right.caption(t("training.stopped_weights"))
@@ -284,8 +288,10 @@ def show_last_run(live: bool) -> None:
         st.info(t("training.nan_no_predict"), icon="ℹ️")
         return
     if data.problem != REGRESSION and run["epochs_done"]:
-        with st.expander(t("training.diagnostics"), expanded=True):
-            _diagnostics(model, data, stopped=run["reason"] == "stopped")
+        held_out = bool(run["history"].get("val_loss"))  # else it validated on its training data
+        title = "training.diagnostics" if held_out else "training.diagnostics_train"
+        with st.expander(t(title), expanded=True):
+            _diagnostics(model, data, stopped=run["reason"] == "stopped", held_out=held_out)
     with st.expander(t("training.predict"), expanded=True):
         _predictions(model, run, data)
 

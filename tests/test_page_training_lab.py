@@ -64,7 +64,7 @@ def test_a_short_training_shows_charts_summary_and_shares_the_model(lang, title,
     models = at.session_state["trained_models"]
     ((name, entry),) = models.items()
     assert set(entry) == CONTRACT_KEYS and entry["preset"] == "iris"
-    assert entry["x_val"].shape == (30, 4) and len(entry["history"]["loss"]) == 30
+    assert entry["x_val"].shape == (150, 4) and len(entry["history"]["loss"]) == 30
     assert entry["model"].output_shape == (None, 3)
     assert "tfvis.show.fitCallbacks" in texts(at.code) and "epochs: 30" in texts(at.code)
     assert from_url(at.query_params["train"]).epochs == 30

@@ -56,13 +56,20 @@ def test_iris_preset_names_the_seed_flowers() -> None:
     outputs = predict(result.model, presets.preset("iris").examples)
     names = [data.class_names[i] for i in np.argmax(outputs, axis=1)]
     assert names == ["setosa", "versicolor", "virginica"]
-    accuracy = result.history["val_accuracy"]
+    assert data.class_names == ("setosa", "virginica", "versicolor")  # the course's one-hot
+    assert len(data.x_train) == 150 and "val_accuracy" not in result.history  # all 150 rows
+    accuracy = result.history["accuracy"]
     assert len(accuracy) == 100 and accuracy[-1] >= 0.9 and accuracy[-1] > accuracy[0]
 
 
-def test_mnist_cnn_reaches_95_percent_within_its_default_epochs() -> None:
+def test_mnist_cnn_is_the_course_s_and_reaches_95_percent_within_its_epochs() -> None:
+    # 003_…: TRAIN_DATA_SIZE = 5500, TEST_DATA_SIZE = 1000, epochs: 20, BATCH_SIZE = 512
     result, _, data = run("mnist-cnn")
-    assert len(data.x_train) == 6000 and len(data.x_val) == 2000
+    assert len(data.x_train) == 5500 and len(data.x_val) == 1000
+    assert (
+        len(result.history["val_accuracy"]) == 20
+        and presets.preset("mnist-cnn").config.batch_size == 512
+    )
     assert result.model.name == "mnist_cnn"  # built by models/digits/mnist_cnn.py, not redefined
     assert max(result.history["val_accuracy"]) >= 0.95
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from models.training.config import LayerSpec, TrainConfig
-from models.training.data import REGRESSION
+from models.training.data import IRIS_CLASSES, IRIS_ROWS, MNIST_VALIDATION, REGRESSION
 
 _KERAS_OPTIMIZERS = {
     "sgd": "SGD",
@@ -150,15 +150,17 @@ def _tfjs_optimizer(config: TrainConfig) -> str:
 
 
 def tfjs_code(config: TrainConfig, input_shape: tuple[int, ...], problem: str) -> str:
-    """The TF.js version with tfjs-vis `fitCallbacks`, as in the course's MNIST example."""
+    """The TF.js version with tfjs-vis `fitCallbacks`, as in the course's MNIST example; for
+    MNIST and Iris, with the course's own data loading (sprite-sheet batches, `tf.data.csv`)."""
     metric = "mae" if problem == REGRESSION else "acc"
-    shape = f"inputShape: [{', '.join(str(d) for d in input_shape)}], "
+    prelude, fit, shape, validated = _tfjs_data(config, input_shape)
     lines = [
         f"model.add({_tfjs_layer(spec, config, shape if i == 0 else '')});"
         for i, spec in enumerate(config.layers)
     ]
     layers = "\n".join(lines)
-    return f"""const model = tf.sequential();
+    charted = ["loss", "val_loss", metric, f"val_{metric}"] if validated else ["loss", metric]
+    return f"""{prelude}const model = tf.sequential();
 {layers}
 model.compile({{
   optimizer: {_tfjs_optimizer(config)},
@@ -169,13 +171,9 @@ model.summary();
 
 const container = {{name: 'Model Training', tab: 'Model', styles: {{height: '1000px'}}}};
 const fitCallbacks = tfvis.show.fitCallbacks(
-    container, ['loss', 'val_loss', '{metric}', 'val_{metric}']);
+    container, [{", ".join(f"'{name}'" for name in charted)}]);
 
-await model.fit(xTrain, yTrain, {{
-  epochs: {config.epochs},
-  batchSize: {config.batch_size},
-  validationData: [xVal, yVal],
-  shuffle: true,
+{fit}
   callbacks: {{
     ...fitCallbacks,
     onEpochEnd: async (epoch, logs) => {{
@@ -185,3 +183,87 @@ await model.fit(xTrain, yTrain, {{
   }},
 }});
 """
+
+
+MNIST_SPRITE_TRAIN = 55000  # the course's sprite sheet: 55,000 training digits (and 10,000 test)
+
+
+def _tfjs_data(config: TrainConfig, input_shape: tuple[int, ...]) -> tuple[str, str, str, bool]:
+    """(data loading, the opening of the fit call, the first layer's inputShape, validated?)."""
+    shape = f"inputShape: [{', '.join(str(d) for d in input_shape)}], "
+    if config.dataset == "mnist":
+        return _tfjs_mnist(config), _tfjs_fit(config, "BATCH_SIZE"), shape, True
+    if config.dataset == "iris":
+        prelude, validated = _tfjs_iris(config)
+        fit = f"await model.fitDataset(trainData, {{\n  epochs: {config.epochs},"
+        if validated:
+            fit += "\n  validationData: valData,"
+        return prelude, fit, "inputShape: [numOfFeatures], ", validated
+    return "", _tfjs_fit(config, str(config.batch_size)), shape, True
+
+
+def _tfjs_fit(config: TrainConfig, batch_size: str) -> str:
+    return f"""await model.fit(xTrain, yTrain, {{
+  epochs: {config.epochs},
+  batchSize: {batch_size},
+  validationData: [xVal, yVal],
+  shuffle: true,"""
+
+
+def _tfjs_mnist(config: TrainConfig) -> str:
+    """The course's MNIST loading (003_…): batches cut from the sprite sheet, inside tf.tidy."""
+    size = config.train_size or MNIST_SPRITE_TRAIN
+    return f"""// MnistData: the course's data.js, which cuts 28×28 digits out of one sprite image
+const data = new MnistData();
+await data.load();
+
+const BATCH_SIZE = {config.batch_size};
+const TRAIN_DATA_SIZE = {size};
+const TEST_DATA_SIZE = {MNIST_VALIDATION};
+const [xTrain, yTrain] = tf.tidy(() => {{
+  const d = data.nextTrainBatch(TRAIN_DATA_SIZE);
+  return [d.xs.reshape([TRAIN_DATA_SIZE, 28, 28, 1]), d.labels];
+}});
+const [xVal, yVal] = tf.tidy(() => {{
+  const d = data.nextTestBatch(TEST_DATA_SIZE);
+  return [d.xs.reshape([TEST_DATA_SIZE, 28, 28, 1]), d.labels];
+}});
+
+"""
+
+
+def _tfjs_iris(config: TrainConfig) -> tuple[str, bool]:
+    """The course's Iris loading (003_…): `tf.data.csv` with the label column, one-hot in the
+    course's class order, batches of `fitDataset`; a validation split takes a seeded shuffle's
+    first rows, as the page does (the course fits all 150)."""
+    held_out = round(IRIS_ROWS * config.validation_split)
+    one_hot = ",\n".join(f'      ys.species == "{name}" ? 1 : 0' for name in IRIS_CLASSES)
+    prelude = f"""const csvUrl = 'iris.csv';
+const trainingData = tf.data.csv(csvUrl, {{
+  columnConfigs: {{
+    species: {{
+      isLabel: true
+    }}
+  }}
+}});
+const numOfFeatures = (await trainingData.columnNames()).length - 1;
+const convertedData =
+  trainingData.map(({{xs, ys}}) => {{
+    const labels = [
+{one_hot}
+    ];
+    return {{xs: Object.values(xs), ys: Object.values(labels)}};
+  }});
+"""
+    if not held_out:
+        return prelude + f"const trainData = convertedData.batch({config.batch_size});\n\n", False
+    return (
+        prelude
+        + f"""// {held_out} of the {IRIS_ROWS} flowers validate, the same ones every epoch
+const shuffled = convertedData.shuffle({IRIS_ROWS}, 'iris', false);
+const valData = shuffled.take({held_out}).batch({config.batch_size});
+const trainData = shuffled.skip({held_out}).batch({config.batch_size});
+
+""",
+        True,
+    )

@@ -25,6 +25,9 @@ PROBLEMS = {
     "blobs": MULTICLASS,
 }
 SEED = 1
+IRIS_CLASSES = ("setosa", "virginica", "versicolor")  # the course's one-hot order (003_…)
+IRIS_ROWS = 150
+MNIST_VALIDATION = 1000  # the course's TEST_DATA_SIZE: the first 1,000 test digits validate
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,12 @@ def linear() -> Dataset:
 
 
 def iris(frame: pd.DataFrame, validation_split: float) -> Dataset:
-    """The 150 flowers: 4 measurements in cm, one-hot species in order of first appearance."""
-    species = tuple(dict.fromkeys(frame["species"].astype(str)))
+    """The 150 flowers: 4 measurements in cm, species one-hot in the course's order
+    (setosa, virginica, versicolor; a species the course does not name comes after)."""
+    found = dict.fromkeys(frame["species"].astype(str))
+    species = tuple(c for c in IRIS_CLASSES if c in found) + tuple(
+        c for c in found if c not in IRIS_CLASSES
+    )
     labels = frame["species"].astype(str).map({name: i for i, name in enumerate(species)})
     x = frame.iloc[:, :4].to_numpy("float32")
     y = _one_hot(labels.to_numpy(), len(species))
@@ -82,8 +89,10 @@ def iris(frame: pd.DataFrame, validation_split: float) -> Dataset:
 
 
 def mnist(raw: tuple, train_size: int) -> Dataset:
-    """MNIST as [N, 28, 28, 1] floats in 0..1; its test digits are the validation data."""
+    """MNIST as [N, 28, 28, 1] floats in 0..1; the first MNIST_VALIDATION test digits are
+    the validation data, as in the course."""
     (x_train, y_train), (x_test, y_test) = raw
+    x_test, y_test = x_test[:MNIST_VALIDATION], y_test[:MNIST_VALIDATION]
     if train_size:
         x_train, y_train = x_train[:train_size], y_train[:train_size]
 
