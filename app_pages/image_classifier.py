@@ -59,8 +59,9 @@ if extractor is not None:
     for slot, column in enumerate(st.columns(views.class_count())):
         with column:
             names.append(views.class_column(state, slot, photo, extractor))
+    head = views.head_choice()
     if st.button(t("classifier.transfer.train"), type="primary", key="transfer_train"):
-        views.train(state, names)
+        views.train(state, names, head)
     views.show_training(state)
     views.show_own_prediction(state, photo, extractor)
 views.show_transfer_code()

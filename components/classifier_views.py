@@ -29,6 +29,7 @@ from models.store.locate import mirror_model_root
 from models.store.registry import model_spec
 from models.vision.classify import Prepared, Result, Step, classifier_ids
 from models.vision.images import decode_image
+from models.vision.transfer import DEFAULT_HEAD, EPOCHS, HEADS
 
 PHOTO = "classifier_photo"  # {"name", "digest", "pixels", "original_shape"}
 MIN_MEANINGFUL_SIDE = 32  # pixels: below this a photo holds too little to classify
@@ -302,7 +303,6 @@ def show_code(model_id: str, size: int) -> None:
 
 TRANSFER = "classifier_transfer"
 THUMB_SIDE = 96
-EPOCHS = 30
 
 
 def transfer_state() -> dict:
@@ -386,7 +386,17 @@ def class_column(state: dict, slot: int, photo: dict | None, extractor: Any) -> 
     return name
 
 
-def train(state: dict, names: list[str]) -> None:
+def head_choice() -> str:
+    """Which head to train: the course's Dense(100) by default, or a smaller one with dropout."""
+    return st.selectbox(
+        t("classifier.transfer.head"),
+        list(HEADS),
+        format_func=option_labels(HEADS, "classifier.transfer.head"),
+        key="transfer_head_choice",
+    )
+
+
+def train(state: dict, names: list[str], choice: str) -> None:
     """Check the classes, train the head with a live loss/accuracy chart, keep it."""
     from models.vision.transfer import check_classes, head_to_bytes, train_head
 
@@ -410,7 +420,9 @@ def train(state: dict, names: list[str]) -> None:
         chart.line_chart(pd.DataFrame(history).set_index("epoch"))
 
     with heavy_work():
-        head = train_head(features, targets, len(names), epochs=EPOCHS, on_epoch=report)
+        head = train_head(
+            features, targets, len(names), head=choice, epochs=EPOCHS, on_epoch=report
+        )
     bar.empty()
     chart.empty()  # show_training draws the finished curves once
     state.update(
@@ -464,62 +476,9 @@ def show_own_prediction(state: dict, photo: dict | None, extractor: Any) -> None
     st.bar_chart(pd.DataFrame({t("classifier.probability"): probs}, index=names), horizontal=True)
 
 
-TRANSFER_PYTHON = """
-import keras
-import numpy as np
-from ai_edge_litert.interpreter import Interpreter
-
-# 1. A truncated MobileNet: read the 1280-value global average pool before the logits
-interpreter = Interpreter(model_path="mobilenet_v2_1.0_224_quant.tflite",
-                          experimental_preserve_all_tensors=True)
-interpreter.allocate_tensors()
-pool = next(d for d in interpreter.get_tensor_details()
-            if d["name"] == "MobilenetV2/Logits/AvgPool")          # [1, 1, 1, 1280]
-
-def embed(image_uint8):                                             # [224, 224, 3]
-    interpreter.set_tensor(interpreter.get_input_details()[0]["index"], image_uint8[None])
-    interpreter.invoke()
-    scale, zero = pool["quantization"]
-    return (interpreter.get_tensor(pool["index"]).reshape(-1).astype(np.float32) - zero) * scale
-
-# 2. A small dense head trained on the embeddings of your examples
-X = np.stack([embed(img) for img in images])    # [N, 1280]
-y = np.array(classes)                           # [N] 0 … k−1
-head = keras.Sequential([
-    keras.Input(shape=(1280,)),
-    keras.layers.Dense(64, activation="relu"),
-    keras.layers.Dropout(0.2),
-    keras.layers.Dense(k, activation="softmax"),
-])
-head.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-head.fit(X, y, epochs=30, batch_size=16)
-print(head.predict(embed(new_image)[None]))      # per-class probabilities
-head.save("transfer_head.keras")
-"""
-
-TRANSFER_TFJS = """
-import * as tf from '@tensorflow/tfjs';
-
-// 1. A truncated MobileNet: the model up to an inner layer is the feature extractor
-const mobilenet = await tf.loadLayersModel(
-  'https://storage.googleapis.com/tfjs-models/tfjs/mobilenet_v1_0.25_224/model.json');
-const layer = mobilenet.getLayer('conv_pw_13_relu');
-const truncated = tf.model({inputs: mobilenet.inputs, outputs: layer.output});
-// (with @tensorflow-models/mobilenet: model.infer(img, true) gives the embedding)
-
-// 2. A small dense head trained on the examples captured from the webcam
-const head = tf.sequential({layers: [
-  tf.layers.flatten({inputShape: truncated.outputs[0].shape.slice(1)}),
-  tf.layers.dense({units: 100, activation: 'relu'}),
-  tf.layers.dense({units: numClasses, activation: 'softmax'}),
-]});
-head.compile({optimizer: tf.train.adam(0.0001), loss: 'categoricalCrossentropy'});
-await head.fit(truncated.predict(xs), ys, {epochs: 20, callbacks: {
-  onEpochEnd: (epoch, logs) => console.log(epoch, logs.loss.toFixed(5))}});
-
-const probs = head.predict(truncated.predict(x));   // per-class probabilities
-"""
-
-
 def show_transfer_code() -> None:
-    code_panel(TRANSFER_PYTHON, TRANSFER_TFJS)
+    """Both tabs for the head chosen above (the course's by default)."""
+    from models.vision.transfer_code import python_code, tfjs_code
+
+    head = st.session_state.get("transfer_head_choice", DEFAULT_HEAD)
+    code_panel(python_code(head), tfjs_code(head))

@@ -78,3 +78,36 @@ def test_a_small_rgb_like_tensor_is_shown_as_numbers_and_a_stretched_picture() -
     assert not at.exception
     captions = " ".join(c.value for c in at.caption)
     assert "These values (1 … 12) are far below the 0–255 of a picture" in captions
+
+
+def test_both_transfer_tabs_describe_the_model_the_page_trains_with_the_course_s_head() -> None:
+    # 003_…: "a single hidden layer with a hundred neurons and then output one of our three
+    # specific classes"; the TF.js tab showed it while the Python side trained Dense(64)+Dropout
+    import re
+
+    from models.vision.transfer import BATCH_SIZE, DEFAULT_HEAD, EPOCHS, HEADS, build_head
+    from models.vision.transfer_code import python_code, tfjs_code
+
+    assert DEFAULT_HEAD == "course" and HEADS["course"].units == 100
+    trained = build_head(1280, 3)
+    assert [layer.__class__.__name__ for layer in trained.layers] == ["Dense", "Dense"]
+    assert trained.layers[0].units == 100
+    for head, spec in HEADS.items():
+        python, tfjs = python_code(head), tfjs_code(head)
+        assert f"keras.layers.Dense({spec.units}, activation=\"relu\")" in python
+        assert f"units: {spec.units}, activation: 'relu'" in tfjs
+        assert ("Dropout(" in python) == ("dropout(" in tfjs) == bool(spec.dropout)
+        assert f"epochs={EPOCHS}, batch_size={BATCH_SIZE}" in python
+        assert f"epochs: {EPOCHS}, batchSize: {BATCH_SIZE}" in tfjs
+        rate = re.search(r"Adam\(([\d.e-]+)\)", python).group(1)
+        assert f"tf.train.adam({rate})" in tfjs
+        assert "keras.Input(shape=(1280,))" in python and "inputShape: [1280]" in tfjs
+        assert "conv_pw_13_relu" in tfjs  # the course's truncation, named beside it
+
+
+def test_the_page_trains_the_head_it_shows() -> None:
+    at = open_page("app_pages/image_classifier.py", "en")
+    assert at.selectbox(key="transfer_head_choice").value == "course"
+    assert "units: 100, activation: 'relu'" in " ".join(c.value for c in at.code)
+    at.selectbox(key="transfer_head_choice").select("dropout").run()
+    assert "units: 64, activation: 'relu'" in " ".join(c.value for c in at.code)

@@ -18,6 +18,7 @@ import tempfile
 import threading
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -162,33 +163,56 @@ def check_classes(names: list[str], counts: list[int]) -> None:
         )
 
 
-def build_head(dim: int, classes: int, seed: int = 0):
-    """The small dense head of the lesson: Dense(64, relu) → Dropout → Dense(classes, softmax)."""
+@dataclass(frozen=True)
+class Head:
+    """The small dense model trained on the embeddings: one hidden layer, maybe a dropout."""
+
+    units: int
+    dropout: float = 0.0
+
+
+HEADS = {
+    "course": Head(
+        100
+    ),  # the course's rock-paper-scissors: "a single hidden layer with a hundred neurons"
+    "dropout": Head(64, 0.2),  # smaller, with dropout against overfitting a handful of photos
+}
+DEFAULT_HEAD = "course"
+LEARNING_RATE = 1e-3
+EPOCHS = 30
+BATCH_SIZE = 16
+
+
+def build_head(dim: int, classes: int, head: str = DEFAULT_HEAD, seed: int = 0):
+    """HEADS[head] on `dim` embedding values: Dense(units, relu) [→ Dropout] → Dense(classes,
+    softmax), compiled with Adam(LEARNING_RATE)."""
     import keras
 
+    spec = HEADS[head]
     # Seeded initialisers, not keras.utils.set_random_seed: that would reset the global
     # random state of every session sharing this process.
-    head = keras.Sequential(
-        [
-            keras.Input(shape=(dim,)),
-            keras.layers.Dense(
-                64, activation="relu", kernel_initializer=keras.initializers.GlorotUniform(seed)
-            ),
-            keras.layers.Dropout(0.2, seed=seed),
-            keras.layers.Dense(
-                classes,
-                activation="softmax",
-                kernel_initializer=keras.initializers.GlorotUniform(seed + 1),
-            ),
-        ],
-        name="transfer_head",
+    layers = [
+        keras.Input(shape=(dim,)),
+        keras.layers.Dense(
+            spec.units, activation="relu", kernel_initializer=keras.initializers.GlorotUniform(seed)
+        ),
+    ]
+    if spec.dropout:
+        layers.append(keras.layers.Dropout(spec.dropout, seed=seed))
+    layers.append(
+        keras.layers.Dense(
+            classes,
+            activation="softmax",
+            kernel_initializer=keras.initializers.GlorotUniform(seed + 1),
+        )
     )
-    head.compile(
-        optimizer=keras.optimizers.Adam(1e-3),
+    model = keras.Sequential(layers, name="transfer_head")
+    model.compile(
+        optimizer=keras.optimizers.Adam(LEARNING_RATE),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
-    return head
+    return model
 
 
 def train_head(
@@ -196,30 +220,31 @@ def train_head(
     targets: np.ndarray,
     classes: int,
     *,
-    epochs: int = 30,
+    head: str = DEFAULT_HEAD,
+    epochs: int = EPOCHS,
     on_epoch: EpochReport | None = None,
     seed: int = 0,
 ):
     """A head trained on (embedding, class) pairs; `on_epoch` sees loss and accuracy live."""
     import keras
 
-    head = build_head(embeddings.shape[1], classes, seed)
+    model = build_head(embeddings.shape[1], classes, head, seed)
 
     class Report(keras.callbacks.Callback):
         def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
             if on_epoch is not None:
                 on_epoch(epoch + 1, epochs, dict(logs or {}))
 
-    head.fit(
+    model.fit(
         np.asarray(embeddings, np.float32),
         np.asarray(targets, np.int64),
         epochs=epochs,
-        batch_size=16,
+        batch_size=BATCH_SIZE,
         shuffle=True,
         verbose=0,
         callbacks=[Report()],
     )
-    return head
+    return model
 
 
 def head_probabilities(head, embedding: np.ndarray) -> np.ndarray:
