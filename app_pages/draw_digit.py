@@ -56,7 +56,7 @@ with right:
         )
 
 if prepared is not None and prepared.status != EMPTY:
-    digit_views.show_pipeline(prepared, source)
+    digit_views.show_pipeline(prepared, source, uploaded=upload is not None)
 if prediction is not None:
     st.markdown(t("digit.plain_verdict", digit=plain.digit, confidence=f"{plain.confidence:.0%}"))
     digit_views.show_tensor(prepared.tensor)

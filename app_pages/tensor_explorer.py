@@ -11,7 +11,7 @@ from components.code_panel import code_panel
 from components.i18n import current_language, option_labels, t
 from components.share import share_box
 from components.tensor_state import state
-from components.tensor_view import draw_tensor, show_metrics, show_printed
+from components.tensor_view import draw_tensor, shared_range, show_metrics, show_printed
 from models.tensors.operations import full_code
 
 st.title(t("tensor.title"))
@@ -37,7 +37,9 @@ value = state["tensor_value"]
 hint = state.get("tensor_hint", ())
 st.subheader(t("tensor.current_header"))
 show_metrics(value, hint)
-draw_tensor(value, "tensor_main", hint)
+result = state.get("tensor_result")
+colours = shared_range(value, result.value if result is not None else None)
+draw_tensor(value, "tensor_main", hint, colours)
 with st.expander(t("tensor.printed")):
     show_printed(value)
 
@@ -46,7 +48,7 @@ with st.container(border=True):
     tensor_controls.operate_inputs(value)
     st.button(t("tensor.run"), type="primary", key="tensor_run", on_click=tensor_state.on_run)
     tensor_state.show_section_error("operate")
-    tensor_controls.show_result(value)
+    tensor_controls.show_result(value, colours)
 
 done_op, done_arg = state.get("tensor_op_done", ("", ""))
 result = state.get("tensor_result")

@@ -47,6 +47,8 @@ with tab_batch:
     ready = model is not None and tokenizer is not None
     if st.button(t("toxicity.batch_run"), disabled=not ready, key="toxicity_batch_run"):
         views.run_batch(model, tokenizer, rows, threshold)
+    if not ready:  # a greyed button must say why
+        st.caption(t("toxicity.batch_needs_model"))
     views.render_batch(threshold)
 
 code_panel(views.python_code(text, threshold), views.tfjs_code(text, threshold))

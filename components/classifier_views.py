@@ -14,7 +14,6 @@ from typing import Any
 
 import cv2
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -134,25 +133,51 @@ def load_classifier(model_id: str) -> Any | None:
     return None
 
 
-def show_result(result: Result, preprocess_ms: float) -> None:
-    """Top-k bar chart with probabilities, and the two timings."""
-    labels = [p.label for p in result.top][::-1]
-    scores = [p.score for p in result.top][::-1]
+def probability_bars(labels: list[str], scores: list[float]) -> go.Figure:
+    """One horizontal bar per label, the first on top, 44 px each, the probability axis titled."""
     figure = go.Figure(
         go.Bar(
-            x=scores,
-            y=labels,
+            x=scores[::-1],
+            y=labels[::-1],
             orientation="h",
-            text=[f"{s:.1%}" for s in scores],
+            text=[f"{s:.1%}" for s in scores[::-1]],
             textposition="auto",
             marker_color="#4c78a8",
         )
     )
     figure.update_layout(
-        height=60 + 44 * len(labels),
-        margin={"l": 10, "r": 10, "t": 10, "b": 30},
+        height=70 + 44 * len(labels),
+        margin={"l": 10, "r": 10, "t": 10, "b": 40},
         xaxis={"range": [0, 1], "tickformat": ".0%", "title": t("classifier.probability")},
     )
+    return figure
+
+
+def history_figure(history: list[dict]) -> go.Figure:
+    """Loss and accuracy per epoch of the head's training, on titled axes, a few ticks."""
+    epochs = [row["epoch"] for row in history]
+    figure = go.Figure()
+    for key, dash in (("loss", "solid"), ("accuracy", "dot")):
+        figure.add_scatter(
+            x=epochs,
+            y=[row[key] for row in history],
+            mode="lines",
+            name=t(f"classifier.transfer.series.{key}"),
+            line={"dash": dash},
+        )
+    figure.update_layout(
+        height=260,
+        margin={"l": 10, "r": 10, "t": 10, "b": 40},
+        xaxis={"title": t("classifier.transfer.axis_epoch"), "nticks": 8},
+        yaxis={"title": t("classifier.transfer.axis_value"), "rangemode": "tozero"},
+        legend={"orientation": "h", "y": 1.12},
+    )
+    return figure
+
+
+def show_result(result: Result, preprocess_ms: float) -> None:
+    """Top-k bar chart with probabilities, and the two timings."""
+    figure = probability_bars([p.label for p in result.top], [p.score for p in result.top])
     best = result.top[0]
     st.markdown(t("classifier.verdict", label=best.label, score=f"{best.score:.1%}"))
     if current_language() != "en":
@@ -417,7 +442,7 @@ def train(state: dict, names: list[str], choice: str) -> None:
         bar.progress(
             epoch / epochs, text=t("classifier.transfer.epoch", epoch=epoch, epochs=epochs)
         )
-        chart.line_chart(pd.DataFrame(history).set_index("epoch"))
+        chart.plotly_chart(history_figure(history), key=f"transfer_live_{epoch}")
 
     with heavy_work():
         head = train_head(
@@ -438,7 +463,7 @@ def show_training(state: dict) -> None:
     if not state["history"]:
         return
     last = state["history"][-1]
-    st.line_chart(pd.DataFrame(state["history"]).set_index("epoch"))
+    st.plotly_chart(history_figure(state["history"]), key="transfer_history")
     st.caption(
         t(
             "classifier.transfer.trained",
@@ -473,7 +498,9 @@ def show_own_prediction(state: dict, photo: dict | None, extractor: Any) -> None
             score=f"{probs[best]:.1%}",
         )
     )
-    st.bar_chart(pd.DataFrame({t("classifier.probability"): probs}, index=names), horizontal=True)
+    st.plotly_chart(
+        probability_bars(list(names), [float(p) for p in probs]), key="transfer_own_chart"
+    )
 
 
 def show_transfer_code() -> None:

@@ -147,7 +147,7 @@ def probability_chart(probabilities: np.ndarray) -> go.Figure:
     figure.update_layout(
         height=260,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis_title=t("digit.axis_digit"),
+        xaxis={"title": t("digit.axis_digit"), "type": "category"},  # every digit labelled
         yaxis={"title": t("digit.axis_probability"), "range": [0, 1.15], "tickformat": ".0%"},
         title=t("digit.probabilities"),
     )
@@ -215,12 +215,16 @@ def _with_centre(tensor: np.ndarray) -> np.ndarray:
     return rgb
 
 
-def show_pipeline(prepared: PreparedDigit, source: np.ndarray) -> None:
-    """The steps side by side, then the seed's plain resize beside the final tensor."""
+def show_pipeline(prepared: PreparedDigit, source: np.ndarray, uploaded: bool = False) -> None:
+    """The steps side by side, then the seed's plain resize beside the final tensor; the first
+    is the canvas, or the `uploaded` picture."""
     st.subheader(t("digit.pipeline_header"))
     st.caption(t("digit.pipeline_intro"))
     steps = [
-        (source.astype(np.float32) / 255.0 if source.dtype == np.uint8 else source, "canvas"),
+        (
+            source.astype(np.float32) / 255.0 if source.dtype == np.uint8 else source,
+            "upload" if uploaded else "canvas",
+        ),
         (_with_box(prepared), "gray"),
         (prepared.cropped, "crop"),
         (prepared.fitted, "fit"),
@@ -230,6 +234,7 @@ def show_pipeline(prepared: PreparedDigit, source: np.ndarray) -> None:
     height, width = source.shape[:2]
     sizes = {
         "canvas": {"width": width, "height": height},
+        "upload": {"width": width, "height": height},
         "crop": {"width": prepared.cropped.shape[1], "height": prepared.cropped.shape[0]},
         "fit": {"width": prepared.fitted.shape[1], "height": prepared.fitted.shape[0]},
     }

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from components import model_cache
@@ -83,13 +84,14 @@ def _build_demo(demo: str) -> None:
 
 
 def _pick_trained() -> dict | None:
-    if not trained_models():
-        st.info(t("formats.no_trained"))
+    notice = st.empty()  # emptied by a demo built in this run, not left saying "none yet"
+    if not _trained_runs():
+        notice.info(t("formats.no_trained"))
     left, right = st.columns(2)
-    if left.button(t("formats.build_demo.iris"), key="formats_build_iris"):
-        _build_demo("iris")
-    if right.button(t("formats.build_demo.mnist"), key="formats_build_mnist"):
-        _build_demo("mnist")
+    for column, demo in ((left, "iris"), (right, "mnist")):
+        if column.button(t(f"formats.build_demo.{demo}"), key=f"formats_build_{demo}"):
+            _build_demo(demo)
+            notice.empty()
     runs = _trained_runs()
     if not runs:
         return None
@@ -375,16 +377,38 @@ def convert_panel(picked: dict) -> None:
         [(t(f"formats.target.{r['target']}"), r["bytes"] / 1024) for r in result["rows"]],
         columns=[variant, size],
     )
-    st.bar_chart(sizes, x=variant, y=size, horizontal=True, sort=False, height=220)
-    columns = st.columns(min(len(result["zips"]), 4) or 1)
-    for index, (target, data) in enumerate(result["zips"].items()):
+    st.plotly_chart(_size_figure(sizes, variant, size), key="formats_sizes")
+    targets = [row["target"] for row in result["rows"] if row["target"] in result["zips"]]
+    columns = st.columns(min(len(targets), 4) or 1)
+    for index, target in enumerate(targets):  # in the table's order
         columns[index % len(columns)].download_button(
             t("formats.download", variant=t(f"formats.target.{target}")),
-            data,
+            result["zips"][target],
             file_name=f"model-{target}.zip",
             mime="application/zip",
             key=f"formats_zip_{target}",
         )
+
+
+def _size_figure(sizes: pd.DataFrame, variant: str, size: str) -> go.Figure:
+    """File size per variant, the table's order top to bottom, labels never cut."""
+    figure = go.Figure(
+        go.Bar(
+            x=sizes[size][::-1],
+            y=sizes[variant][::-1],
+            orientation="h",
+            text=[f"{kb:,.0f} KB" for kb in sizes[size][::-1]],
+            textposition="auto",
+            marker_color="#4c78a8",
+        )
+    )
+    figure.update_layout(
+        height=80 + 40 * len(sizes),
+        margin={"l": 10, "r": 10, "t": 10, "b": 40},
+        xaxis={"title": size},
+        yaxis={"automargin": True},
+    )
+    return figure
 
 
 def _compare(model: Any, x: np.ndarray, labels: Any, representative: Any, targets: list) -> dict:

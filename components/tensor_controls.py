@@ -88,7 +88,8 @@ def operate_inputs(value) -> None:
     )
 
 
-def show_result(value) -> None:
+def show_result(value, colour_range: tuple[float, float] | None = None) -> None:
+    """The last operation's result, coloured over `colour_range` like the tensor it came from."""
     result = state.get("tensor_result")
     if result is None:
         return
@@ -103,7 +104,7 @@ def show_result(value) -> None:
     for note in result.notes:
         st.info(t(f"tensor.note.{note}"), icon="💡")
     show_metrics(result.value)
-    draw_tensor(result.value, "tensor_result")
+    draw_tensor(result.value, "tensor_result", colour_range=colour_range)
     with st.expander(t("tensor.printed")):
         show_printed(result.value)
     st.button(t("tensor.use_result"), key="tensor_use_result", on_click=on_use_result)

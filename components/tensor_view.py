@@ -34,13 +34,23 @@ AXIS_COLOURS = ("blue", "green", "orange", "violet", "red", "gray")
 
 
 def axis_labels(shape: tuple[int, ...], hint: tuple[str, ...] = ()) -> list[str]:
-    """'axis 0 · batch' style labels, translated."""
+    """'axis 0 · batch' style labels, translated; just 'axis 4' for an axis with no name."""
     names = axis_names(shape, hint)
-    return [t("tensor.axis_label", index=i, name=_axis_name(n)) for i, n in enumerate(names)]
+    return [
+        t("tensor.axis.generic", index=i)
+        if _generic(n)
+        else t("tensor.axis_label", index=i, name=_axis_name(n))
+        for i, n in enumerate(names)
+    ]
+
+
+def _generic(name: str) -> bool:
+    """True for the placeholder name of an axis nothing names ("axis4")."""
+    return name.startswith("axis") and name[4:].isdigit()
 
 
 def _axis_name(name: str) -> str:
-    if name.startswith("axis") and name[4:].isdigit():
+    if _generic(name):
         return t("tensor.axis.generic", index=name[4:])
     return t(f"tensor.axis.{name}")
 
@@ -60,11 +70,31 @@ def cell_texts(array: np.ndarray) -> np.ndarray:
 
 
 def _float_text(value: float) -> str:
+    """Four significant digits, in scientific form when that is shorter than 7 characters
+    would allow (0.0001234 → 1.23e-4), so a value fits its cell."""
     if np.isnan(value):
         return "NaN"
     if np.isinf(value):
         return "∞" if value > 0 else "-∞"
-    return f"{value:.4g}"
+    text = f"{value:.4g}"
+    if len(text.lstrip("-")) <= 6 and "e" not in text:
+        return text
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+
+
+def shared_range(*arrays: np.ndarray | None) -> tuple[float, float] | None:
+    """The finite (low, high) over the numeric arrays given, so that a tensor and the result
+    of an operation on it colour the same value alike; None when there is nothing numeric."""
+    values = [
+        cell_colours(a)
+        for a in arrays
+        if a is not None and a.size and dtype_name(a) not in ("string", "bool")
+    ]
+    finite = np.concatenate([v[np.isfinite(v)].ravel() for v in values]) if values else []
+    if not len(finite):
+        return None
+    return float(finite.min()), float(finite.max())
 
 
 def cell_colours(array: np.ndarray) -> np.ndarray:
@@ -77,11 +107,18 @@ def cell_colours(array: np.ndarray) -> np.ndarray:
 
 
 def _heatmap(
-    array2d: np.ndarray, x_title: str, y_title: str, show_scale: bool = True
+    array2d: np.ndarray,
+    x_title: str,
+    y_title: str,
+    show_scale: bool = True,
+    colour_range: tuple[float, float] | None = None,
 ) -> go.Heatmap:
     with_text = array2d.size <= TEXT_LIMIT
+    low, high = colour_range or (None, None)
     return go.Heatmap(
         z=cell_colours(array2d),
+        zmin=low,
+        zmax=high,
         text=cell_texts(array2d) if with_text else None,
         texttemplate="%{text}" if with_text else None,
         textfont={"size": 22 if array2d.size <= 36 else 14},
@@ -94,12 +131,17 @@ def _heatmap(
 
 
 @cached_figure
-def grid_figure(array: np.ndarray, labels: Sequence[str]) -> go.Figure:
-    """Rank 0, 1 or 2 as a heatmap of cells with their values: one cell, a row, a grid."""
+def grid_figure(
+    array: np.ndarray,
+    labels: Sequence[str],
+    colour_range: tuple[float, float] | None = None,
+) -> go.Figure:
+    """Rank 0, 1 or 2 as a heatmap of cells with their values: one cell, a row, a grid;
+    colours over `colour_range` when given (else the array's own range)."""
     grid = array.reshape(1, -1) if array.ndim < 2 else array
     x_title = labels[-1] if labels else ""
     y_title = labels[0] if array.ndim == 2 else ""
-    fig = go.Figure(_heatmap(grid, x_title, y_title))
+    fig = go.Figure(_heatmap(grid, x_title, y_title, colour_range=colour_range))
     rows, cols = grid.shape
     fig.update_yaxes(
         autorange="reversed", title=y_title, showticklabels=array.ndim == 2, dtick=1, showgrid=False
@@ -310,7 +352,9 @@ def show_metrics(array: np.ndarray, hint: tuple[str, ...] = ()) -> None:
     if array.ndim:
         names = axis_names(array.shape, hint)
         texts = [
-            t("tensor.axis_badge", index=i, name=_axis_name(n), size=d)
+            t("tensor.axis_badge_plain", index=i, size=d)
+            if _generic(n)
+            else t("tensor.axis_badge", index=i, name=_axis_name(n), size=d)
             for i, (n, d) in enumerate(zip(names, array.shape, strict=True))
         ]
         badges = " ".join(f":{AXIS_COLOURS[i]}-badge[{text}]" for i, text in enumerate(texts))
@@ -321,11 +365,13 @@ def show_metrics(array: np.ndarray, hint: tuple[str, ...] = ()) -> None:
 
 
 def _bytes_text(count: int) -> str:
-    if count < 10_000:
-        return f"{count:,} B"
-    if count < 10_000_000:
-        return f"{count / 1024:,.1f} KiB"
-    return f"{count / 1024**2:,.1f} MiB"
+    """At most three digits before the unit ("999 B", "3.8 MiB"): a metric column is narrow."""
+    value, unit = float(count), "B"
+    for bigger in ("KiB", "MiB", "GiB"):
+        if value < 1000:
+            break
+        value, unit = value / 1024, bigger
+    return f"{value:.0f} {unit}" if unit == "B" or value >= 100 else f"{value:.1f} {unit}"
 
 
 def show_printed(array: np.ndarray) -> None:
@@ -337,8 +383,14 @@ def show_printed(array: np.ndarray) -> None:
     tab_js.code(tfjs_print(array), language="javascript")
 
 
-def draw_tensor(array: np.ndarray, key: str, hint: tuple[str, ...] = ()) -> None:
-    """The drawing that suits the rank; sliders pick a rank-3 block of a rank-5 or -6 tensor."""
+def draw_tensor(
+    array: np.ndarray,
+    key: str,
+    hint: tuple[str, ...] = (),
+    colour_range: tuple[float, float] | None = None,
+) -> None:
+    """The drawing that suits the rank; sliders pick a rank-3 block of a rank-5 or -6 tensor.
+    `colour_range` (see shared_range) keeps a value's colour the same across drawings."""
     labels = axis_labels(array.shape, hint)
     if array.size == 0:
         st.info(t("tensor.empty"))
@@ -356,7 +408,7 @@ def draw_tensor(array: np.ndarray, key: str, hint: tuple[str, ...] = ()) -> None
     if array.ndim <= 2 and dtype_name(array) == "string" and array.size <= GRID_LIMIT:
         st.dataframe(array.reshape(1, -1) if array.ndim < 2 else array)
     elif array.ndim <= 2 and array.size <= GRID_LIMIT:
-        st.plotly_chart(grid_figure(array, labels), key=f"{key}_grid")
+        st.plotly_chart(grid_figure(array, labels, colour_range), key=f"{key}_grid")
     elif array.ndim == 3:
         _draw_rank3(array, labels, key)
     elif array.ndim == 4 and array[0].size <= BLOCK_LIMIT or array.ndim == 4 and is_image(array[0]):

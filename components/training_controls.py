@@ -172,13 +172,13 @@ def layer_editor() -> pd.DataFrame:
         width="stretch",
         column_config={
             "kind": st.column_config.SelectboxColumn(
-                t("training.layer.kind"), options=list(LAYER_KINDS), required=True
+                t("training.layer.kind"), options=list(LAYER_KINDS), required=True, width="small"
             ),
             "units": st.column_config.NumberColumn(
                 t("training.layer.units"), min_value=0, step=1, help=t("training.layer.units_help")
             ),
             "activation": st.column_config.SelectboxColumn(
-                t("training.layer.activation"), options=list(ACTIVATIONS)
+                t("training.layer.activation"), options=list(ACTIVATIONS), width="medium"
             ),
             "size": st.column_config.NumberColumn(
                 t("training.layer.size"), min_value=0, step=1, help=t("training.layer.size_help")

@@ -94,7 +94,7 @@ def test_both_transfer_tabs_describe_the_model_the_page_trains_with_the_course_s
     assert trained.layers[0].units == 100
     for head, spec in HEADS.items():
         python, tfjs = python_code(head), tfjs_code(head)
-        assert f"keras.layers.Dense({spec.units}, activation=\"relu\")" in python
+        assert f'keras.layers.Dense({spec.units}, activation="relu")' in python
         assert f"units: {spec.units}, activation: 'relu'" in tfjs
         assert ("Dropout(" in python) == ("dropout(" in tfjs) == bool(spec.dropout)
         assert f"epochs={EPOCHS}, batch_size={BATCH_SIZE}" in python

@@ -1,6 +1,7 @@
 """The Image classifier page under AppTest, in English and Spanish, with the real models."""
 
 import io
+import json
 import zlib
 
 import numpy as np
@@ -166,6 +167,10 @@ def test_teach_two_classes_in_the_session() -> None:
     assert trained and "accuracy 100%" in trained[0]
     says = [m.value for m in at.markdown if m.value.startswith("Your model says")]
     assert says and "**puppy**" in says[0]
+    specs = {c.proto.id.split("-")[-1]: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    own, history = specs["transfer_own_chart"]["layout"], specs["transfer_history"]["layout"]
+    assert own["xaxis"]["title"]["text"] == "probability" and own["height"] >= 44 * 2
+    assert history["xaxis"]["title"]["text"] == "epoch" and history["xaxis"]["nticks"] <= 8
 
     at.button(key="classifier_example_cat").click().run()  # state survives reruns
     says = [m.value for m in at.markdown if m.value.startswith("Your model says")]

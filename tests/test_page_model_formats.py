@@ -21,8 +21,11 @@ def test_demo_model_runs_and_converts(lang) -> None:
     assert at.title[0].value == ("📦 Model formats" if lang == "en" else "📦 Formatos de modelo")
     build = "Build the Iris demo (tiny)" if lang == "en" else "Crear la demo Iris (diminuta)"
     assert at.button(key="formats_build_iris").label == build
+    none_yet = "No model trained" if lang == "en" else "Todavía no hay ningún modelo"
+    assert none_yet in _texts(at)
     at.button(key="formats_build_iris").click().run()
     assert not at.exception
+    assert none_yet not in _texts(at)  # gone in the very run that built the demo
     assert at.metric[0].value in ("Keras",)
     assert at.metric[1].value == "131"  # 4·16+16 + 16·3+3
     summary = at.dataframe[1].value
@@ -34,6 +37,9 @@ def test_demo_model_runs_and_converts(lang) -> None:
     assert not at.exception
     table = at.dataframe[-1].value
     assert len(table) == 3  # the original and the two variants
+    downloads = [b.label for b in at.get("download_button")]
+    assert [d for d in downloads if "TF.js Layers" in d or "int8" in d] == downloads[-2:]
+    assert "TF.js Layers" in downloads[-2]  # in the table's order, not at random
     assert table.iloc[1, 0] == "TF.js Layers"
     agreement = table.iloc[:, 5].str.rstrip("%").astype(float)
     accuracy = table.iloc[:, 4].str.rstrip("%").astype(float)

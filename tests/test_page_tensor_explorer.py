@@ -190,3 +190,11 @@ def test_an_uploaded_photo_becomes_an_int32_image_tensor(shared) -> None:
     no_exception(at)
     assert at.error, "a broken file gets a message"
     np.testing.assert_array_equal(at.session_state["tensor_value"], tensor)
+
+
+def test_rank6_axes_without_a_name_are_not_named_twice() -> None:
+    at = open_page(PAGE, "en", t="rank6")
+    no_exception(at)
+    badges = " ".join(m.value for m in at.markdown)
+    assert "axis 0 · axis 0" not in badges and "axis 0 = " in badges
+    assert not [s.label for s in at.slider if "· axis" in s.label]

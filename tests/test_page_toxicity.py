@@ -81,6 +81,9 @@ def test_model_out_of_reach_says_how_and_tokenizer_still_works(offline, lang, wo
     assert not any(list(d.value.columns)[:1] == ["label"] for d in at.dataframe), "no scores"
     assert "▁wonderful" in _token_table(at).iloc[0].tolist()
     assert at.button(key="toxicity_batch_run").disabled
+    assert ("needs the toxicity model" if lang == "en" else "necesita el modelo") in _texts(
+        at.caption
+    )  # a greyed button says why
 
     for text in ["😀😀 ok", "שלום עולם", "tab\there\x00", "x" * 100_000]:
         at.text_area(key="toxicity_text").set_value(text).run()

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from components.tensor_view import (
     BATCH_SHOWN,
     IMAGE_SIDE,
+    _bytes_text,
     batch_figure,
     block_figure,
     block_positions,
@@ -15,6 +16,7 @@ from components.tensor_view import (
     cell_texts,
     grid_figure,
     image_pixels,
+    shared_range,
 )
 from models.tensors.make import Recipe, build
 
@@ -102,3 +104,29 @@ def test_every_key_built_at_run_time_is_translated() -> None:
     keys += [f"tensor.axis.{name}" for name in names]
     keys += [f"tensor.axis.{name}" for preset in PRESETS.values() for name in preset.axes]
     assert [key for key in keys if key not in catalog()] == []
+
+
+def test_small_and_large_values_fit_their_cells() -> None:
+    values = np.array([0.0001234, 12345.6, 0.1234, -0.001234, 3.14159, 100000.0], np.float32)
+    texts = cell_texts(values).tolist()
+    assert texts == ["1.23e-4", "1.23e4", "0.1234", "-1.23e-3", "3.142", "1e5"]
+    assert max(len(text.lstrip("-")) for text in texts) <= 7  # was "0.0001234" in a softmax cell
+
+
+def test_memory_fits_a_metric_column() -> None:
+    assert [_bytes_text(n) for n in (12, 999, 4_000_000, 40_960, 3 * 1024**3)] == [
+        "12 B",
+        "999 B",
+        "3.8 MiB",
+        "40.0 KiB",
+        "3.0 GiB",
+    ]
+
+
+def test_a_result_colours_a_value_as_its_tensor_does() -> None:
+    fib = build(Recipe("fib"))
+    colours = shared_range(fib, fib[1:4])
+    whole = grid_figure(fib, LABELS[:1], colours).data[0]
+    part = grid_figure(fib[1:4], LABELS[:1], colours).data[0]
+    assert (whole.zmin, whole.zmax) == (part.zmin, part.zmax) == (0.0, 34.0)
+    assert shared_range(build(Recipe("[true, false]"))) is None
