@@ -75,7 +75,7 @@ def test_a_small_off_centre_drawing_is_classified_with_every_view(digit_cnn, hel
     assert "Layer conv2: 16 maps of 11×11" in markdown
     assert "plain `resizeBilinear`" in markdown
     captions = texts(at.caption)
-    assert "1. Canvas 280×280" in captions and "3. Cropped" in captions
+    assert "1. Your picture 280×280" in captions and "3. Cropped" in captions  # an upload
     assert "4. Fit in 20×20" in captions
     assert not at.warning
 
