@@ -170,21 +170,31 @@ def layer_editor() -> pd.DataFrame:
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
+        # the names first: in the narrow controls column the numbers scroll, not the names
+        column_order=("kind", "activation", "units", "size", "rate"),
         column_config={
             "kind": st.column_config.SelectboxColumn(
                 t("training.layer.kind"), options=list(LAYER_KINDS), required=True, width="small"
             ),
             "units": st.column_config.NumberColumn(
-                t("training.layer.units"), min_value=0, step=1, help=t("training.layer.units_help")
+                t("training.layer.units"),
+                min_value=0,
+                step=1,
+                help=t("training.layer.units_help"),
+                width="small",
             ),
             "activation": st.column_config.SelectboxColumn(
-                t("training.layer.activation"), options=list(ACTIVATIONS), width="medium"
+                t("training.layer.activation"), options=list(ACTIVATIONS), width="small"
             ),
             "size": st.column_config.NumberColumn(
-                t("training.layer.size"), min_value=0, step=1, help=t("training.layer.size_help")
+                t("training.layer.size"),
+                min_value=0,
+                step=1,
+                help=t("training.layer.size_help"),
+                width="small",
             ),
             "rate": st.column_config.NumberColumn(
-                t("training.layer.rate"), min_value=0.0, max_value=0.99, step=0.05
+                t("training.layer.rate"), min_value=0.0, max_value=0.99, step=0.05, width="small"
             ),
         },
     )

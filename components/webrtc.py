@@ -237,20 +237,37 @@ def streamer(key: str, processor: FrameProcessor) -> Any:
     )
 
 
+def notices(processor: FrameProcessor, state: str) -> list[str]:
+    """The notices due for a stream in `state` (see connection_state), as locale keys.
+
+    The camera's end counts only while the stream still plays: streamlit-webrtc reports the
+    end of the input track for the student's own Stop too, which is no fault to explain.
+    """
+    due = {"failed": ["pose.live.failed"], "connecting": ["pose.live.connecting"]}.get(state, [])
+    if state == "playing" and processor.ended:
+        due.append("pose.live.ended")
+    elif state == "playing" and processor.stalled():
+        due.append("pose.live.stalled")
+    if processor.failure:
+        due.append("pose.live.frame_failed")
+    return due
+
+
+_NOTICE_BOXES = {
+    "pose.live.failed": (st.warning, "📡"),
+    "pose.live.connecting": (st.info, "⏳"),
+    "pose.live.ended": (st.warning, "📷"),
+    "pose.live.stalled": (st.warning, "🧊"),
+    "pose.live.frame_failed": (st.error, "⚠️"),
+}
+
+
 def stream_notices(processor: FrameProcessor, playing: bool, signalling: bool, key: str) -> None:
     """What went wrong with the stream, if anything: no connection, the camera gone, the
     picture frozen, a frame that failed (the stream goes on)."""
-    state = connection_state(playing, signalling, key)
-    if state == "failed":
-        st.warning(t("pose.live.failed"), icon="📡")
-    elif state == "connecting":
-        st.info(t("pose.live.connecting"), icon="⏳")
-    if processor.ended and not playing:
-        st.warning(t("pose.live.ended"), icon="📷")
-    if playing and processor.stalled():
-        st.warning(t("pose.live.stalled", seconds=f"{STALL_S:.0f}"), icon="🧊")
-    if processor.failure:
-        st.error(t("pose.live.frame_failed", detail=processor.failure), icon="⚠️")
+    for notice in notices(processor, connection_state(playing, signalling, key)):
+        box, icon = _NOTICE_BOXES[notice]
+        box(t(notice, seconds=f"{STALL_S:.0f}", detail=processor.failure), icon=icon)
 
 
 def timing_metrics(

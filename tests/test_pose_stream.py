@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from components.pose_stream import PoseProcessor, Settings, analyse
-from components.webrtc import PUBLIC_STUN, STALL_S, ice_servers
+from components.webrtc import PUBLIC_STUN, STALL_S, ice_servers, notices
 from models.loading import load_model
 from models.pose.draw import DrawOptions
 from models.pose.movenet import estimate, input_size
@@ -229,3 +229,17 @@ def test_analyse_draws_on_a_copy_of_a_read_only_photo(squat) -> None:
     frozen.flags.writeable = False
     drawn, _ = analyse(frozen, _settings(mirror=False, smooth=False))
     assert drawn is not frozen and np.array_equal(frozen, squat)
+
+
+def test_the_student_s_own_stop_is_not_reported_as_a_lost_camera() -> None:
+    """streamlit-webrtc reports the end of the camera track for a pressed Stop too: the page
+    said "The camera stopped sending video (unplugged …)" after every Stop."""
+    processor = PoseProcessor()
+    processor.configure(_settings(smooth=False))
+    processor.callback(_video_frame(np.zeros((48, 64, 3), np.uint8)))
+    processor.mark_ended()
+    assert notices(processor, "idle") == []  # stopped: the Start button says it all
+    assert notices(processor, "playing") == ["pose.live.ended"]  # still connected, no camera
+    processor.callback(_video_frame(np.zeros((48, 64, 3), np.uint8), pts=1))
+    assert notices(processor, "playing") == []  # frames again
+    assert notices(processor, "failed") == ["pose.live.failed"]

@@ -130,3 +130,9 @@ def test_a_result_colours_a_value_as_its_tensor_does() -> None:
     part = grid_figure(fib[1:4], LABELS[:1], colours).data[0]
     assert (whole.zmin, whole.zmax) == (part.zmin, part.zmax) == (0.0, 34.0)
     assert shared_range(build(Recipe("[true, false]"))) is None
+
+
+def test_a_block_is_seen_from_far_enough_to_fit_its_half_width_column() -> None:
+    # at an eye distance of 2.3 a 3×3×3 block overflowed the right edge of its column
+    eye = block_figure(build(Recipe("stack")), LABELS[:3]).layout.scene.camera.eye
+    assert np.linalg.norm([eye.x, eye.y, eye.z]) >= 3.0

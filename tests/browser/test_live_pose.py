@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from camera import camera, matching_share, start_stream, wait_live, write_y4m
-from conftest import healthy, no_exception, open_app, screenshot, server_log
+from camera import START, STOP, camera, matching_share, start_stream, wait_live, write_y4m
+from conftest import healthy, no_exception, open_app, screenshot, server_log, wait_idle
 from crowd_helper import two_people
 from playwright.sync_api import Browser, Playwright
 
@@ -64,6 +64,13 @@ def test_fake_camera_streams_annotated_frames_and_fills_the_panel(
         assert share >= 200 / (640 * 480), (
             f"only {share:.4%} strongly coloured: no skeleton?\n{server_log()}"
         )
+        # the student's own Stop is no lost camera (streamlit-webrtc reports the track's end)
+        frame = page.frame_locator("iframe[src*='webrtc']")
+        frame.get_by_role("button", name=STOP["en"]).click()
+        frame.get_by_role("button", name=START["en"]).wait_for()
+        wait_idle(page)
+        page.wait_for_timeout(2_000)  # a few refreshes of the panel
+        assert page.get_by_text("The camera stopped sending video").count() == 0
         assert healthy(app_url)
     finally:
         context.close()
