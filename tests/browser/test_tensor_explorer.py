@@ -54,6 +54,8 @@ def test_typed_literal_shows_rank_shape_and_drawing(page: Page, app_url: str, la
             .flat(3).filter(v => v !== undefined && v !== null).map(String)"""
     )
     assert {"1", "12"} <= {v.strip() for v in values}, values[:40]
+    toolbar = page.locator(".js-plotly-plot .modebar-container").first  # a mouse has hover
+    assert toolbar.evaluate("e => getComputedStyle(e).display") != "none"
     assert "t=" in page.url and "%5B%5B%5B1" in page.url.replace("%2C", ",") or "[[[1" in page.url
     no_exception(page)
     screenshot(page, f"tensors-literal-{lang}")
@@ -65,12 +67,17 @@ def test_the_share_link_is_whole_copyable_on_a_phone_and_opens_the_same_tensor(
 ) -> None:
     """The link was relative and percent-encoded, with a copy button only on hover (never on
     phones). Now: the browser's own address, a copy button always shown, a QR code."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url)
     page = context.new_page()
     page.set_default_timeout(60_000)
     try:
         open_app(page, f"{app_url}/tensors?lang=en&t=fib&op=slice&a=t[1:4]")
+        # no Plotly toolbar over the drawing: a touch screen has no hover to hide it again
+        toolbar = page.locator(".js-plotly-plot .modebar-container").first
+        assert toolbar.evaluate("e => getComputedStyle(e).display") == "none"
         box = page.locator(".st-key-tensor_share")
         box.scroll_into_view_if_needed()
         link = box.locator("code").inner_text().strip()
