@@ -10,6 +10,7 @@ from components import tensor_controls, tensor_state
 from components.code_panel import code_panel
 from components.i18n import current_language, option_labels, t
 from components.share import share_box
+from components.tensor_memory import memory_section
 from components.tensor_state import state
 from components.tensor_view import draw_tensor, shared_range, show_metrics, show_printed
 from models.tensors.operations import full_code
@@ -63,6 +64,8 @@ code_panel(
     ),
     expanded=True,
 )
+memory_section()
+
 shared = {key: v for key, v in state.get("tensor_url", {}).items() if v}
 if shared:
     st.caption(t("tensor.share"))

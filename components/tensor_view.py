@@ -349,7 +349,7 @@ def show_metrics(array: np.ndarray, hint: tuple[str, ...] = ()) -> None:
     cols[1].metric(t("tensor.shape"), str(info["shape"]))
     cols[2].metric(t("tensor.size"), f"{info['size']:,}")
     cols[3].metric(t("tensor.dtype"), info["dtype"])
-    cols[4].metric(t("tensor.bytes"), _bytes_text(nbytes(array)))
+    cols[4].metric(t("tensor.bytes"), bytes_text(nbytes(array)))
     if array.ndim:
         names = axis_names(array.shape, hint)
         texts = [
@@ -365,7 +365,7 @@ def show_metrics(array: np.ndarray, hint: tuple[str, ...] = ()) -> None:
         st.warning(t("tensor.nonfinite", nans=nans, infs=infs), icon="⚠️")
 
 
-def _bytes_text(count: int) -> str:
+def bytes_text(count: int) -> str:
     """At most three digits before the unit ("999 B", "3.8 MiB"): a metric column is narrow."""
     value, unit = float(count), "B"
     for bigger in ("KiB", "MiB", "GiB"):

@@ -8,10 +8,10 @@ import plotly.graph_objects as go
 from components.tensor_view import (
     BATCH_SHOWN,
     IMAGE_SIDE,
-    _bytes_text,
     batch_figure,
     block_figure,
     block_positions,
+    bytes_text,
     cell_colours,
     cell_texts,
     grid_figure,
@@ -114,7 +114,7 @@ def test_small_and_large_values_fit_their_cells() -> None:
 
 
 def test_memory_fits_a_metric_column() -> None:
-    assert [_bytes_text(n) for n in (12, 999, 4_000_000, 40_960, 3 * 1024**3)] == [
+    assert [bytes_text(n) for n in (12, 999, 4_000_000, 40_960, 3 * 1024**3)] == [
         "12 B",
         "999 B",
         "3.8 MiB",

@@ -1,0 +1,65 @@
+"""The Tensor explorer's memory lesson: the course's webcam loop as tf.memory() reports it,
+leaking, with `img.dispose()`, and inside `tf.tidy` (models/tensors/memory.py)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from components.code_panel import code_panel
+from components.i18n import option_labels, t
+from components.tensor_view import bytes_text
+from models.tensors.memory import MODES, left_after_frame, memory, python_code, tfjs_code
+
+CAMERA_FPS = 30  # a webcam's rate: how long the frames last
+
+
+def memory_figure(rows: list[tuple[int, int]]) -> go.Figure:
+    """Megabytes held after each frame, the tensor count in the hover."""
+    figure = go.Figure(
+        go.Scatter(
+            x=list(range(1, len(rows) + 1)),
+            y=[nbytes / 1e6 for _, nbytes in rows],
+            customdata=[tensors for tensors, _ in rows],
+            mode="lines",
+            hovertemplate="%{x}: %{customdata} tensors, %{y:.1f} MB<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        height=260,
+        margin={"l": 10, "r": 10, "t": 10, "b": 40},
+        xaxis={"title": t("tensor.memory.axis_frames")},
+        yaxis={"title": t("tensor.memory.axis_mb"), "rangemode": "tozero"},
+    )
+    return figure
+
+
+def memory_section() -> None:
+    """Pick how the loop cleans up and for how many frames; see what stays in memory."""
+    with st.container(border=True):
+        st.subheader(t("tensor.memory.header"))
+        st.caption(t("tensor.memory.intro"))
+        mode = st.radio(
+            t("tensor.memory.mode"),
+            MODES,
+            format_func=option_labels(MODES, "tensor.memory.mode"),
+            horizontal=True,
+            key="tensor_memory_mode",
+        )
+        frames = st.slider(t("tensor.memory.frames"), 1, 900, 300, key="tensor_memory_frames")
+        rows = memory(mode, frames)
+        tensors, nbytes = rows[-1]
+        left, right = st.columns(2)
+        left.metric(t("tensor.memory.num_tensors"), f"{tensors:,}")
+        right.metric(t("tensor.memory.num_bytes"), bytes_text(nbytes))
+        st.plotly_chart(memory_figure(rows), key="tensor_memory_chart")
+        per_frame = left_after_frame(mode)
+        st.caption(
+            t(
+                f"tensor.memory.verdict.{mode}",
+                count=len(per_frame),
+                names=", ".join(f"`{tensor.name}`" for tensor in per_frame),
+                seconds=f"{frames / CAMERA_FPS:.0f}",
+            )
+        )
+        code_panel(python_code(), tfjs_code(mode))
