@@ -85,6 +85,7 @@ def operate_inputs(value) -> None:
         t(f"tensor.arg.{kind}"),
         key=f"tensor_arg_{op}",
         help=t(f"tensor.arg_help.{kind}"),
+        disabled=kind == "none",
     )
 
 

@@ -198,3 +198,21 @@ def test_rank6_axes_without_a_name_are_not_named_twice() -> None:
     badges = " ".join(m.value for m in at.markdown)
     assert "axis 0 · axis 0" not in badges and "axis 0 = " in badges
     assert not [s.label for s in at.slider if "· axis" in s.label]
+
+
+def test_the_course_s_image_operations_work_on_a_picture_and_refuse_a_matrix() -> None:
+    at = open_page(PAGE, "en", t="rgb")
+    operate(at, "resize_nearest", "6, 6")
+    no_exception(at)
+    assert at.session_state["tensor_result"].value.shape == (6, 6, 3)
+    assert "Nearest neighbour: each new pixel copies" in " ".join(i.value for i in at.info)
+    assert "tf.image.resizeNearestNeighbor(t, [6, 6], false, true)" in codes(at)
+    at.selectbox(key="tensor_op_choice").set_value("flip_left_right").run()
+    assert at.text_input(key="tensor_arg_flip_left_right").disabled  # no argument to give
+    create(at, "preset", tensor_preset="magic")
+    at.selectbox(key="tensor_op_choice").set_value("rgb_to_grayscale").run()
+    at.button(key="tensor_run").click().run()
+    no_exception(at)
+    assert "works on a picture tensor [height, width, 3]; this one has shape [3,3]" in (
+        at.error[0].value
+    )

@@ -61,6 +61,12 @@ CASES = [
     (Recipe("zeros", "2,3", "int32"), "add", "1"),
     (Recipe("range(0, 1, 0.25)"), "minimum", "0.5"),
     (Recipe("rgb"), "slice", "t[:, :, 0]"),
+    # the course's tf.image operations on a picture (000_…, API TFJS /4)
+    (Recipe("rgb"), "flip_left_right", ""),
+    (Recipe("rgb"), "rgb_to_grayscale", ""),
+    (Recipe("rgb"), "resize_bilinear", "6, 6"),
+    (Recipe("rgb"), "resize_nearest", "7, 5"),
+    (Recipe("rgb"), "crop_and_resize", "0.25, 0.25, 0.75, 0.75"),
 ]
 # Random makers: Python's stateless ops give exactly the page's numbers (TF.js draws its own).
 PYTHON_ONLY = [

@@ -15,7 +15,7 @@ import numpy as np
 import tensorflow as tf
 
 from models.errors import BadInput
-from models.tensors import ops
+from models.tensors import image_ops, ops
 from models.tensors.code import binary_code, creation_code, shape_list, slice_tfjs
 from models.tensors.make import NUMERIC_ORDER, dtype_name, from_literal
 from models.tensors.ops import OpResult, common_dtype, normalize_slice, parse_slice
@@ -30,7 +30,8 @@ class Operation:
     """One operation: `run(array, arg)` by TensorFlow, `code(arg, array, other)` as
     (Python, TF.js) source that computes `result` from `t` (and `b` for two tensors)."""
 
-    arg_kind: str  # tensor | shape | axis | axis_or_all | perm | dtype | slice | depth
+    arg_kind: str  # tensor | shape | axis | axis_or_all | perm | dtype | slice | depth |
+    # none | size | box (the tf.image ones)
     run: Callable[[np.ndarray, str], OpResult]  # (array, the other tensor) for kind "tensor"
     default: Callable[[np.ndarray], str]
     code: Code
@@ -190,6 +191,65 @@ TABLE: dict[str, Operation] = {
             lambda a: f"tf.one_hot(t, {a})", lambda a: f"tf.oneHot(t, {a}, 1, 0, 'float32')"
         ),
         ("int32",),
+    ),
+}
+
+
+def _picture_size(array: np.ndarray) -> str:
+    """Twice the picture's height and width, within the limit: an enlargement shows the
+    difference between bilinear and nearest best."""
+    if array.ndim != 3:
+        return "4, 4"
+    return ", ".join(str(min(2 * side, image_ops.MAX_SIDE)) for side in array.shape[:2])
+
+
+def _resize(method: str, js: str) -> Operation:
+    return Operation(
+        "size",
+        partial(image_ops.resize, method),
+        _picture_size,
+        _expression(
+            lambda a: f"tf.image.resize(t, [{a}], method='{method}')",
+            lambda a: f"tf.image.{js}(t, [{a}], false, true)",
+        ),
+        ("int32", "float32"),
+    )
+
+
+TABLE |= {
+    "flip_left_right": Operation(
+        "none",
+        image_ops.flip_left_right,
+        lambda array: "",
+        _expression(
+            lambda a: "tf.image.flip_left_right(tf.cast(t, tf.float32))",
+            lambda a: "tf.image.flipLeftRight(t.toFloat().expandDims(0)).squeeze([0])",
+        ),
+        ("int32", "float32"),
+    ),
+    "rgb_to_grayscale": Operation(
+        "none",
+        image_ops.grayscale,
+        lambda array: "",
+        _expression(
+            lambda a: "tf.image.rgb_to_grayscale(tf.cast(t, tf.float32))",
+            lambda a: "tf.image.rgbToGrayscale(t.toFloat())",
+        ),
+        ("int32", "float32"),
+    ),
+    "resize_bilinear": _resize("bilinear", "resizeBilinear"),
+    "resize_nearest": _resize("nearest", "resizeNearestNeighbor"),
+    "crop_and_resize": Operation(
+        "box",
+        image_ops.crop_and_resize,
+        lambda array: "0.25, 0.25, 0.75, 0.75",
+        lambda a, array, other: (
+            f"tf.image.crop_and_resize(tf.cast(t, tf.float32)[None], [[{a}]], [0], "
+            f"{list(array.shape[:2])})[0]",
+            f"tf.image.cropAndResize(t.toFloat().expandDims(0), [[{a}]], [0], "
+            f"[{', '.join(str(d) for d in array.shape[:2])}]).squeeze([0])",
+        ),
+        ("int32", "float32"),
     ),
 }
 OPERATIONS = tuple(TABLE)
