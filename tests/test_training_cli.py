@@ -21,7 +21,10 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_one_json_line_per_epoch_then_the_final_metrics() -> None:
-    done = cli("iris", "--epochs", "4", "--batch-size", "16", "--lr", "0.05", "--json")
+    done = cli(
+        "iris", "--epochs", "4", "--batch-size", "16", "--lr", "0.05", "--validation-split", "0.2",
+        "--json",
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [line.get("epoch") for line in lines[:4]] == [1, 2, 3, 4] and len(lines) == 5
@@ -33,6 +36,13 @@ def test_one_json_line_per_epoch_then_the_final_metrics() -> None:
     assert final["val_accuracy"] == lines[3]["val_accuracy"]
     assert len(final["predictions"]) == 3 and len(final["predictions"][0]) == 3
     assert isinstance(final["train_seconds"], float) and final["train_seconds"] > 0
+
+
+def test_iris_fits_all_150_rows_as_the_course_does() -> None:
+    done = cli("iris", "--epochs", "2", "--json")
+    assert done.returncode == 0, done.stderr
+    first = json.loads(done.stdout.splitlines()[0])
+    assert set(first) == {"epoch", "loss", "accuracy", "lr"}  # nothing held out to validate
 
 
 def test_bad_parameters_exit_2_with_the_reason() -> None:

@@ -32,6 +32,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--lr", type=float, help="learning rate")
     p.add_argument("--optimizer", help=f"one of: {', '.join(OPTIMIZERS)}")
     p.add_argument("--train-size", type=int, help="training examples to use (0 = all)")
+    p.add_argument(
+        "--validation-split",
+        type=float,
+        help="share of the examples held out to validate (iris: the course uses 0, all 150)",
+    )
     p.set_defaults(func=run_train)
 
 
@@ -42,6 +47,7 @@ def _changes(args: argparse.Namespace) -> dict:
         "learning_rate": args.lr,
         "optimizer": args.optimizer,
         "train_size": args.train_size,
+        "validation_split": args.validation_split,
     }
     return {name: value for name, value in flags.items() if value is not None}
 
