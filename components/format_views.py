@@ -37,7 +37,7 @@ from models.formats.model_files import (
 from models.loading import TENSORFLOW
 from models.store.locate import locate_model
 from models.store.registry import MODELS
-from models.training.demos import iris_demo_model, mnist_demo_model
+from models.training.demos import iris_demo_model, iris_v1_model, mnist_demo_model
 from models.vision.images import decode_image
 
 OPENED_KEY = "formats_opened"
@@ -77,6 +77,8 @@ def _build_demo(demo: str) -> None:
     with st.spinner(t("formats.building_demo")):
         if demo == "iris":
             run = iris_demo_model(model_cache.iris())
+        elif demo == "iris_v1":
+            run = iris_v1_model(model_cache.iris())
         else:
             run = mnist_demo_model(model_cache.mnist())
     st.session_state.setdefault(DEMO_KEY, {})[demo] = run
@@ -87,8 +89,8 @@ def _pick_trained() -> dict | None:
     notice = st.empty()  # emptied by a demo built in this run, not left saying "none yet"
     if not _trained_runs():
         notice.info(t("formats.no_trained"))
-    left, right = st.columns(2)
-    for column, demo in ((left, "iris"), (right, "mnist")):
+    columns = st.columns(3)
+    for column, demo in zip(columns, ("iris_v1", "iris", "mnist"), strict=True):
         if column.button(t(f"formats.build_demo.{demo}"), key=f"formats_build_{demo}"):
             _build_demo(demo)
             notice.empty()
@@ -100,7 +102,9 @@ def _pick_trained() -> dict | None:
     return {
         "key": f"trained:{name}:{id(run['model'])}",
         "name": name,
-        "opened": OpenedModel("keras", run["model"], Path(".")),
+        "opened": OpenedModel(
+            run.get("format", "keras"), run["model"], run.get("folder", Path("."))
+        ),
         "data": run,
     }
 
@@ -484,8 +488,43 @@ y.print();
 """
 
 
+_IRIS_V1_PYTHON = """import numpy as np
+from models.formats.tfjs_layers import load_layers_model  # this project's model.json reader
+
+# 1. Load the model: the folder holding model.json and its weights shard
+model = load_layers_model("iris_v1")
+# 2. Understand the model: Dense1 50 + Dense2 33 = 83 parameters
+model.summary()
+# 3. Make inferences or predictions
+IRIS_CLASSES = ["setosa", "versicolor", "virginica"]
+prediction = model.predict(np.array([[5.0, 3.3, 1.4, 0.2]], np.float32))
+print(IRIS_CLASSES[int(prediction.argmax(-1)[0])])
+"""
+
+# The course's three steps (000_…: load, summary, predict inside tf.tidy)
+_IRIS_V1_TFJS = """//1. Load the model
+const model = await tf.loadLayersModel(
+  "https://storage.googleapis.com/tfjs-models/tfjs/iris_v1/model.json"
+);
+//2. Understand the model
+model.summary();
+//3. Make inferences or predictions
+const IRIS_CLASSES = ["setosa", "versicolor", "virginica"];
+tf.tidy(() => {
+  const inputValues = [5.0, 3.3, 1.4, 0.2];
+  const inputTensor = tf.tensor2d([inputValues], [1, 4]);
+  const prediction = model.predict(inputTensor);
+  const argMaxIdx = prediction.argMax(-1).dataSync()[0];
+  console.log(`Input: ${inputValues} - ${IRIS_CLASSES[argMaxIdx]}`);
+});
+"""
+
+
 def code_snippets(picked: dict | None) -> tuple[str, str]:
-    """(Python, TF.js) code for the panel, with the picked model's input shape and dtype."""
+    """(Python, TF.js) code for the panel, with the picked model's input shape and dtype;
+    for the course's iris v1, the slides' own three steps."""
+    if picked is not None and picked.get("data", {}).get("preset") == "iris-v1":
+        return _IRIS_V1_PYTHON, _IRIS_V1_TFJS
     shape, dtype = [1, 192, 192, 3], "int32"
     if picked is not None:
         info = signature(picked["opened"].model)[0][0]

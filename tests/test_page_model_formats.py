@@ -1,6 +1,7 @@
 """The Model formats page under AppTest, in English and Spanish: demo model, run, convert,
 a registry graph model with its op histogram and manifest, and bad typed values."""
 
+import numpy as np
 import pytest
 
 from tests.pages_helper import open_page
@@ -68,3 +69,29 @@ def test_registry_graph_model_and_bad_values() -> None:
     at.button(key="formats_run").click().run()
     assert any("debe tener forma" in e.value for e in at.error)
     assert at.metric[0].value == "Modelo Graph de TF.js"  # the model survived the bad input
+
+
+def test_the_course_s_iris_v1_is_built_once_as_a_tfjs_layers_model(tmp_path, monkeypatch) -> None:
+    # 000_…: tf.loadLayersModel(".../iris_v1/model.json"); model.summary() — Dense1 50,
+    # Dense2 33, "Total params: 83"; then predict [5.0, 3.3, 1.4, 0.2] inside tf.tidy
+    from test_tfjs_layers import _tfjs_predict
+
+    from models.training.demos import COURSE_FLOWERS, iris_v1_folder
+
+    monkeypatch.setenv("PLAYGROUND_CACHE_DIR", str(tmp_path / "cache"))
+    at = open_page(PAGE, "en")
+    at.button(key="formats_build_iris_v1").click().run()
+    assert not at.exception
+    assert [m.value for m in at.metric[:2]] == ["TF.js Layers model", "83"]
+    summary = at.dataframe[1].value
+    assert list(summary.iloc[:, 0]) == ["Dense1", "Dense2"]
+    assert "tf.loadLayersModel(" in " ".join(c.value for c in at.code)
+    folder = iris_v1_folder()
+    assert (folder / "model.json").is_file() and list(folder.glob("*.bin"))
+    built = (folder / "model.json").stat().st_mtime_ns
+    at.button(key="formats_build_iris_v1").click().run()  # built once, then read back
+    assert (folder / "model.json").stat().st_mtime_ns == built
+    report = _tfjs_predict(folder, np.asarray(COURSE_FLOWERS, np.float32), tmp_path)
+    out = report["outputs"][0]
+    guesses = np.array(out["data"]).reshape(out["shape"]).argmax(axis=1)
+    assert guesses.tolist() == [0, 1, 2]  # setosa, versicolor, virginica, in TF.js itself
