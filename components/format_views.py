@@ -485,6 +485,10 @@ y.print();
 //   tensorflowjs_converter --input_format keras model.h5 web_model
 //   tensorflowjs_converter --input_format tf_saved_model \\
 //       --output_format tfjs_graph_model --quantize_float16 saved_model graph_model
+// Weights stored smaller (the "TF.js Layers, … weights" variants above):
+//   tensorflowjs_converter --input_format keras --quantize_float16 model.h5 web_model_f16
+//   tensorflowjs_converter --input_format keras --quantize_uint16 model.h5 web_model_u16
+//   tensorflowjs_converter --input_format keras --quantize_uint8 model.h5 web_model_u8
 """
 
 

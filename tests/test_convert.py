@@ -14,6 +14,9 @@ from models.formats.convert import TARGETS, compare, convert, folder_bytes, open
 TOLERANCE = {
     "keras": 0.0,
     "tfjs-layers": 0.0,
+    "tfjs-layers-float16": 0.01,
+    "tfjs-layers-uint16": 0.01,
+    "tfjs-layers-uint8": 0.1,
     "tfjs-graph": 1e-5,
     "tflite": 1e-5,
     "tflite-dynamic": 0.05,
@@ -71,6 +74,22 @@ def test_int8_is_about_four_times_smaller(tmp_path) -> None:
     assert 1.7 <= sizes["tflite"] / sizes["tflite-float16"] <= 2.1
     run = open_converted("tflite-int8", tmp_path / "tflite-int8" / "model.tflite")
     assert np.abs(run(data[:8]) - np.asarray(model(data[:8]))).max() < 0.1
+
+
+def test_tfjs_weight_quantization_shrinks_the_weights_as_the_converter_does(tmp_path) -> None:
+    # tensorflowjs_converter --quantize_float16 / --quantize_uint16 / --quantize_uint8
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((256,)), keras.layers.Dense(256), keras.layers.Dense(10)])
+    data = np.random.default_rng(0).random((8, 256)).astype("float32")
+    shards = {}
+    for target in ("tfjs-layers", "tfjs-layers-float16", "tfjs-layers-uint16", "tfjs-layers-uint8"):
+        path = convert(model, target, tmp_path / target)
+        shards[target] = sum(p.stat().st_size for p in path.parent.glob("*.bin"))
+        difference = np.abs(open_converted(target, path)(data) - np.asarray(model(data))).max()
+        assert difference <= TOLERANCE[target], (target, difference)
+    assert 1.9 <= shards["tfjs-layers"] / shards["tfjs-layers-float16"] <= 2.1
+    assert 1.9 <= shards["tfjs-layers"] / shards["tfjs-layers-uint16"] <= 2.1
+    assert 3.8 <= shards["tfjs-layers"] / shards["tfjs-layers-uint8"] <= 4.1
 
 
 def test_tfjs_graph_variant_runs_with_the_keras_input_name(iris, tmp_path) -> None:

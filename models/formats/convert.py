@@ -31,7 +31,9 @@ from models.errors import BadInput
 from models.formats.manifest import TFJS_FORMATS, TFJS_GRAPH, TFJS_LAYERS
 from models.formats.open import KERAS, TFLITE, open_model
 
-TFJS_TARGETS = TFJS_FORMATS
+# tensorflowjs_converter --quantize_float16 / --quantize_uint16 / --quantize_uint8 on a layers model
+TFJS_QUANTIZED = {f"{TFJS_LAYERS}-{dtype}": dtype for dtype in ("float16", "uint16", "uint8")}
+TFJS_TARGETS = (*TFJS_FORMATS, *TFJS_QUANTIZED)
 TFLITE_TARGETS = ("tflite", "tflite-dynamic", "tflite-float16", "tflite-int8")
 TARGETS = (*TFJS_TARGETS, *TFLITE_TARGETS)
 REPRESENTATIVE_SAMPLES = 100
@@ -103,10 +105,10 @@ def convert(
         )
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    if target == "tfjs-layers":
+    if target == TFJS_LAYERS or target in TFJS_QUANTIZED:
         from models.formats.tfjs_layers import save_layers_model
 
-        return save_layers_model(model, out)
+        return save_layers_model(model, out, quantize=TFJS_QUANTIZED.get(target))
     if target == "tfjs-graph":
         from models.formats.tfjs_graph import save_graph_model
 
@@ -136,8 +138,8 @@ def zip_bytes(folder: Path) -> bytes:
 
 def open_converted(target: str, path: Path):
     """A callable x → first output for what `convert` wrote (batch-1 loop for TFLite)."""
-    if target in (KERAS, TFJS_LAYERS):
-        model = open_model(target, path)
+    if target in (KERAS, TFJS_LAYERS) or target in TFJS_QUANTIZED:
+        model = open_model(TFJS_LAYERS if target in TFJS_QUANTIZED else target, path)
         return lambda x: np.asarray(model(x, training=False))
     if target == TFJS_GRAPH:
         graph = open_model(target, path)
