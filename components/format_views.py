@@ -463,6 +463,14 @@ open("model.tflite", "wb").write(converter.convert())
 interpreter = Interpreter(model_path="model.tflite")
 interpreter.allocate_tensors()
 
+# The course's path (003_…): export a SavedModel, then convert it
+export_dir = "/tmp/saved_model"
+model.export(export_dir)                  # Keras 2: tf.saved_model.save(model, export_dir)
+converter = tf.lite.TFLiteConverter.from_saved_model(export_dir)
+open("model.tflite", "wb").write(converter.convert())
+# Terminal: tflite_convert --output_file=model.tflite --saved_model_dir=/tmp/saved_model
+#           tensorflowjs_converter --input_format=tf_saved_model /tmp/saved_model graph_model
+
 # TF.js layers / graph model, from this playground's command line:
 #   python -m models convert model.keras --to tfjs-layers --out web_model --json
 #   python -m models run web_model --input x.npy --json

@@ -22,6 +22,8 @@ TOLERANCE = {
     "tflite-dynamic": 0.05,
     "tflite-float16": 0.01,
     "tflite-int8": 0.1,
+    "saved-model": 1e-5,
+    "tflite-saved-model": 1e-5,
 }
 
 
@@ -119,3 +121,21 @@ def test_mnist_demo_learns_and_is_big_enough_to_shrink() -> None:
     assert model.count_params() == 784 * 128 + 128 + 128 * 10 + 10
     predicted = np.asarray(model(run["x_val"])).argmax(axis=1)
     assert np.mean(predicted == run["y_val"]) >= 0.8
+
+
+def test_the_course_s_saved_model_path(iris, tmp_path) -> None:
+    # 003_…: tf.saved_model.save(model, export_dir);
+    # converter = tf.lite.TFLiteConverter.from_saved_model(export_dir)
+    from components.format_views import code_snippets
+
+    folder = convert(iris["model"], "saved-model", tmp_path / "sm")
+    assert (folder / "saved_model.pb").is_file() and (folder / "variables").is_dir()
+    x = iris["x_val"][:5]
+    np.testing.assert_allclose(
+        open_converted("saved-model", folder)(x), np.asarray(iris["model"](x)), atol=1e-5
+    )
+    lite = convert(iris["model"], "tflite-saved-model", tmp_path / "lite")
+    assert [p.name for p in lite.parent.iterdir()] == ["model.tflite"]
+    python, _ = code_snippets(None)
+    assert "converter = tf.lite.TFLiteConverter.from_saved_model(export_dir)" in python
+    assert "tflite_convert --output_file=model.tflite --saved_model_dir=/tmp/saved_model" in python

@@ -14,6 +14,7 @@ representative sample of the training data.
 from __future__ import annotations
 
 import io
+import shutil
 import statistics
 import tempfile
 import time
@@ -29,13 +30,15 @@ from tensorflow.python.framework.convert_to_constants import convert_variables_t
 
 from models.errors import BadInput
 from models.formats.manifest import TFJS_FORMATS, TFJS_GRAPH, TFJS_LAYERS
-from models.formats.open import KERAS, TFLITE, open_model
+from models.formats.open import KERAS, SAVED_MODEL, TFLITE, open_model
 
 # tensorflowjs_converter --quantize_float16 / --quantize_uint16 / --quantize_uint8 on a layers model
 TFJS_QUANTIZED = {f"{TFJS_LAYERS}-{dtype}": dtype for dtype in ("float16", "uint16", "uint8")}
 TFJS_TARGETS = (*TFJS_FORMATS, *TFJS_QUANTIZED)
 TFLITE_TARGETS = ("tflite", "tflite-dynamic", "tflite-float16", "tflite-int8")
-TARGETS = (*TFJS_TARGETS, *TFLITE_TARGETS)
+# The course's path (003_…): export a SavedModel, then TFLiteConverter.from_saved_model
+SAVED_MODEL_TARGETS = (SAVED_MODEL, "tflite-saved-model")
+TARGETS = (*TFJS_TARGETS, *TFLITE_TARGETS, *SAVED_MODEL_TARGETS)
 REPRESENTATIVE_SAMPLES = 100
 
 
@@ -113,8 +116,24 @@ def convert(
         from models.formats.tfjs_graph import save_graph_model
 
         return save_graph_model(model, out)
+    if target in SAVED_MODEL_TARGETS:
+        return _via_saved_model(model, target, out)
     path = out / "model.tflite"
     path.write_bytes(tflite_bytes(model, target, representative))
+    return path
+
+
+def _via_saved_model(model: keras.Model, target: str, out: Path) -> Path:
+    """The SavedModel folder (Keras 3's `model.export`, what the course's
+    `tf.saved_model.save` writes for a Keras 2 model), or the TFLite converted from it."""
+    _float_inputs(model)
+    folder = out / "saved_model" if target != SAVED_MODEL else out
+    model.export(str(folder), format="tf_saved_model", verbose=False)
+    if target == SAVED_MODEL:
+        return folder
+    path = out / "model.tflite"
+    path.write_bytes(tf.lite.TFLiteConverter.from_saved_model(str(folder)).convert())
+    shutil.rmtree(folder)  # only the .tflite is this variant's file
     return path
 
 
@@ -141,7 +160,7 @@ def open_converted(target: str, path: Path):
     if target in (KERAS, TFJS_LAYERS) or target in TFJS_QUANTIZED:
         model = open_model(TFJS_LAYERS if target in TFJS_QUANTIZED else target, path)
         return lambda x: np.asarray(model(x, training=False))
-    if target == TFJS_GRAPH:
+    if target in (TFJS_GRAPH, SAVED_MODEL):
         graph = open_model(target, path)
         return lambda x: next(iter(graph(x).values()))
     lite = open_model(TFLITE, path)
