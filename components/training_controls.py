@@ -52,6 +52,7 @@ _FIELDS = {
     "training_val_split": "validation_split",
     "training_train_size": "train_size",
     "training_per_batch": "per_batch",
+    "training_early_stopping": "early_stopping",
 }
 
 
@@ -138,7 +139,7 @@ def read_config(layers: pd.DataFrame) -> TrainConfig:
     state = st.session_state
     preset = presets.preset(state["training_preset"]).config
     values = {name: state[key] for key, name in _FIELDS.items()}
-    for name in ("epochs", "batch_size", "patience", "train_size"):
+    for name in ("epochs", "batch_size", "patience", "train_size", "early_stopping"):
         values[name] = int(values[name]) if _number(values[name]) == values[name] else -1
     rows = layers.dropna(how="all")
     return TrainConfig(
@@ -267,6 +268,13 @@ def fit_controls(preset_id: str) -> None:
             step=100,
             help=t("training.train_size_help"),
         )
+    st.number_input(
+        t("training.early_stopping"),
+        key="training_early_stopping",
+        min_value=0,
+        step=1,
+        help=t("training.early_stopping_help"),
+    )
     st.checkbox(t("training.per_batch"), key="training_per_batch")
 
 

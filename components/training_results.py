@@ -113,16 +113,31 @@ def _status(run: dict) -> None:
         st.error(t("training.nan", epoch=epochs + 1), icon="⚠️")
     elif run["reason"] == "stopped":
         st.warning(t("training.stopped", epochs=epochs, total=run["epochs"]), icon="⏹️")
+    elif run["reason"] == "early":
+        st.success(
+            t("training.early", epochs=epochs, total=run["epochs"], best=_best_epoch(run)),
+            icon="🛑",
+        )
     else:
         seconds = run["history"].get("elapsed", [0.0])[-1]
         st.success(t("training.finished", epochs=epochs, seconds=f"{seconds:.1f}"), icon="✅")
 
 
+def _best_epoch(run: dict) -> int:
+    """The epoch early stopping went back to: the lowest of the loss it watched."""
+    history = run["history"]
+    watched = history.get("val_loss") or history.get("loss") or [0.0]
+    return int(np.argmin(watched)) + 1
+
+
 def _final_metrics(run: dict) -> None:
-    """The figures of the last epoch whose loss was finite (a NaN epoch has only NaNs)."""
+    """The figures of the last epoch whose loss was finite (a NaN epoch has only NaNs), or
+    of the best one when early stopping restored its weights."""
     history, metric = run["history"], run["metric"]
     blown = nan_x(history)
     epoch = len(history.get("loss", [])) if blown is None else blown - 1
+    if run["reason"] == "early":
+        epoch = _best_epoch(run)
     if epoch < 1:
         return
     labels = series_labels(metric)

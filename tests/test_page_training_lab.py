@@ -203,3 +203,17 @@ def test_stopped_or_finished_metrics_name_their_epoch_and_the_matrix_its_weights
     assert "Accuracy of the weights as training left them, on the 500 validation" in texts(
         at.caption
     )
+
+
+def test_early_stopping_says_which_epoch_s_weights_it_kept():
+    at = open_page(PAGE, "en")
+    at.selectbox(key="training_preset").select("blobs").run()
+    at.number_input(key="training_early_stopping").set_value(3)
+    at.text_input(key="training_lr").input("0.3")
+    train(at, 200)
+    status = texts(at.success)
+    assert "Stopped early after" in status and "of 200 epochs" in status
+    best = int(status.split("those of epoch ")[1].split(",")[0])
+    assert f"end of epoch {best}," in texts(at.caption)  # the figures of the weights kept
+    assert "restore_best_weights=True" in texts(at.code)
+    assert "tf.callbacks.earlyStopping({monitor: 'val_loss', patience: 3})" in texts(at.code)

@@ -294,3 +294,15 @@ def test_unknown_preset_is_refused() -> None:
     with pytest.raises(BadInput) as caught:
         presets.preset("resnet")
     assert caught.value.code == "training_unknown_preset"
+
+
+def test_early_stopping_stops_and_keeps_the_best_epoch_s_weights() -> None:
+    # 004_…: EarlyStopping(monitor='val_loss', patience=…, restore_best_weights=True)
+    result, records, data = run("blobs", epochs=200, early_stopping=3, learning_rate=0.3)
+    assert result.reason == "early" and result.epochs_done < 200
+    losses = result.history["val_loss"]
+    best = int(np.argmin(losses))
+    assert result.epochs_done == best + 1 + 3  # stopped `patience` epochs after the best
+    final = result.model.evaluate(data.x_val, data.y_val, verbose=0)[0]
+    assert abs(final - losses[best]) < 1e-4  # the best epoch's weights, not the last
+    assert records[-1]["reason"] == "early"

@@ -172,3 +172,13 @@ def test_the_mnist_snippet_is_the_course_s_sprite_batches_and_trains_in_tfjs(tmp
     quick = tfjs_code(replace(config, epochs=1, train_size=512), (28, 28, 1), "multiclass")
     result = _run_snippet(tmp_path, quick, {"mnist": str(tmp_path)})
     _charts_have_data(result, 1)
+
+
+def test_early_stopping_runs_in_tfjs_as_the_panel_shows_it(tmp_path) -> None:
+    config = replace(presets.preset("blobs").config, epochs=40, early_stopping=2, learning_rate=5.0)
+    data = make_dataset(config.dataset, config.validation_split)
+    code = tfjs_code(config, data.input_shape, data.problem)
+    assert "tf.callbacks.earlyStopping({monitor: 'val_loss', patience: 2})" in code
+    given = {"xTrain": data.x_train, "yTrain": data.y_train, "xVal": data.x_val, "yVal": data.y_val}
+    result = _run_snippet(tmp_path, code, {"arrays": {k: _tensor(v) for k, v in given.items()}})
+    assert 3 <= len(result["epochs"]) < 40  # it stopped, after at least patience + 1 epochs

@@ -130,6 +130,25 @@ def schedule_callbacks(config: TrainConfig) -> list[keras.callbacks.Callback]:
     return []
 
 
+def stopping_monitor(validated: bool) -> str:
+    """What early stopping watches: the validation loss, or the loss with nothing held out."""
+    return "val_loss" if validated else "loss"
+
+
+def stopping_callbacks(config: TrainConfig, validated: bool) -> list[keras.callbacks.Callback]:
+    """EarlyStopping after `early_stopping` epochs without a better loss, the best epoch's
+    weights restored (the deck's `restore_best_weights=True`); none when it is 0."""
+    if not config.early_stopping:
+        return []
+    return [
+        keras.callbacks.EarlyStopping(
+            monitor=stopping_monitor(validated),
+            patience=config.early_stopping,
+            restore_best_weights=True,
+        )
+    ]
+
+
 def build_model(config: TrainConfig, data: Dataset) -> keras.Model:
     """The compiled model for `config` on `data` (validate.check_config has passed)."""
     model = build_layers(config, data.input_shape)

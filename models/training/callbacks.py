@@ -5,7 +5,7 @@ The page's charts, the command line's JSON lines and the tests all read the same
 - `{"event": "batch", "epoch", "batch", "step", "loss", <metric>}` after each batch if asked;
 - `{"event": "epoch", "epoch", "loss", "val_loss", <metric>, "val_<metric>", "lr",
   "elapsed", "eta"}` after each epoch (`epoch` counts from 1);
-- `{"event": "end", "reason": "finished" | "stopped" | "nan", "epochs_done", "elapsed"}`.
+- `{"event": "end", "reason": "finished" | "stopped" | "nan" | "early", "epochs_done", "elapsed"}`.
 Training stops at the next batch (or, on the fast engine, at the end of the epoch) when
 `stop` is set, and at once when the loss becomes NaN or infinite: the weights would be
 garbage from there on.
@@ -23,6 +23,7 @@ import numpy as np
 
 Sink = Callable[[dict], None]
 FINISHED, STOPPED, NAN = "finished", "stopped", "nan"
+EARLY = "early"  # EarlyStopping ended it: no better loss for its patience
 
 
 def current_learning_rate(optimizer: keras.optimizers.Optimizer) -> float:
@@ -97,6 +98,8 @@ class LiveRecorder(keras.callbacks.Callback):
         self._stop_if_needed(values)
 
     def on_train_end(self, logs: dict | None = None) -> None:
+        if self.reason == FINISHED and self.epochs_done < self._epochs:
+            self.reason = EARLY
         self.sink(
             {
                 "event": "end",

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from models.training.build import stopping_monitor
 from models.training.config import LayerSpec, TrainConfig
-from models.training.data import IRIS_CLASSES, IRIS_ROWS, MNIST_VALIDATION, REGRESSION
+from models.training.data import (
+    IRIS_CLASSES,
+    IRIS_ROWS,
+    MNIST_VALIDATION,
+    REGRESSION,
+    holds_out,
+)
 
 _KERAS_OPTIMIZERS = {
     "sgd": "SGD",
@@ -70,20 +77,28 @@ def _keras_optimizer(config: TrainConfig) -> str:
 
 
 def _keras_callbacks(config: TrainConfig) -> str:
+    stopping = ""
+    if config.early_stopping:
+        monitor = stopping_monitor(holds_out(config.dataset, config.validation_split))
+        stopping = (
+            "\ncallbacks.append(keras.callbacks.EarlyStopping(\n"
+            f'    monitor="{monitor}", patience={config.early_stopping}, '
+            "restore_best_weights=True))\n"
+        )
     if config.schedule == "step":
         return (
             "def drop(epoch, lr):\n"
             f"    return {config.learning_rate} * {config.factor} "
             f"** (epoch // {config.patience})\n\n"
             "callbacks = [LiveCharts(), keras.callbacks.LearningRateScheduler(drop)]\n"
-        )
+        ) + stopping
     if config.schedule == "plateau":
         return (
             "callbacks = [LiveCharts(), keras.callbacks.ReduceLROnPlateau(\n"
             f'    monitor="{config.monitor}", factor={config.factor}, '
             f"patience={config.patience})]\n"
-        )
-    return "callbacks = [LiveCharts()]\n"
+        ) + stopping
+    return "callbacks = [LiveCharts()]\n" + stopping
 
 
 def keras_code(config: TrainConfig, input_shape: tuple[int, ...], problem: str) -> str:
@@ -174,15 +189,33 @@ const fitCallbacks = tfvis.show.fitCallbacks(
     container, [{", ".join(f"'{name}'" for name in charted)}]);
 
 {fit}
-  callbacks: {{
-    ...fitCallbacks,
-    onEpochEnd: async (epoch, logs) => {{
-      fitCallbacks.onEpochEnd(epoch, logs);
-      console.log('Epoch', epoch + 1, 'loss', logs.loss);
-    }},
-  }},
+  callbacks: {_tfjs_callbacks(config, validated)},
 }});
 """
+
+
+def _tfjs_callbacks(config: TrainConfig, validated: bool) -> str:
+    """The fit call's callbacks: tfjs-vis's charts, and tf.callbacks.earlyStopping if asked
+    (TF.js has no restoreBestWeights: it keeps the last epoch's weights). In a list beside a
+    built-in callback the charts must be a tf.CustomCallback: TF.js refuses a plain object
+    there ("callback.setParams is not a function")."""
+    charts = """{
+    ...fitCallbacks,
+    onEpochEnd: async (epoch, logs) => {
+      fitCallbacks.onEpochEnd(epoch, logs);
+      console.log('Epoch', epoch + 1, 'loss', logs.loss);
+    },
+  }"""
+    if not config.early_stopping:
+        return charts
+    monitor = stopping_monitor(validated)
+    return (
+        f"[\n    tf.callbacks.earlyStopping({{monitor: '{monitor}', "
+        f"patience: {config.early_stopping}}}),  // no restoreBestWeights in TF.js\n    "
+        + "new tf.CustomCallback("
+        + charts.replace("\n", "\n  ")
+        + "),\n  ]"
+    )
 
 
 MNIST_SPRITE_TRAIN = 55000  # the course's sprite sheet: 55,000 training digits (and 10,000 test)

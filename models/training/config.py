@@ -62,6 +62,7 @@ class TrainConfig:
     validation_split: float = 0.2
     train_size: int = 0  # 0 = every training example
     per_batch: bool = False
+    early_stopping: int = 0  # patience in epochs, 0 = off; the best epoch's weights are kept
 
 
 def with_changes(config: TrainConfig, **changes: object) -> TrainConfig:

@@ -45,6 +45,7 @@ SHORT_KEYS = {
     "validation_split": "v",
     "train_size": "ts",
     "per_batch": "pb",
+    "early_stopping": "es",
 }
 LAYER_SHORT_KEYS = {"kind": "k", "units": "u", "activation": "a", "size": "z", "rate": "r"}
 _LONG_KEYS = {short: long for long, short in SHORT_KEYS.items()}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from models.training.build import build_model, schedule_callbacks, targets
+from models.training.build import build_model, schedule_callbacks, stopping_callbacks, targets
 from models.training.callbacks import LiveRecorder, Sink
 from models.training.config import TrainConfig
 from models.training.data import Dataset
@@ -65,7 +65,12 @@ def fit(
     arguments = {
         "epochs": config.epochs,
         "batch_size": config.batch_size,
-        "callbacks": [recorder, *schedule_callbacks(config), *extra_callbacks],
+        "callbacks": [
+            recorder,
+            *schedule_callbacks(config),
+            *stopping_callbacks(config, validation is not None),
+            *extra_callbacks,
+        ],
         "shuffle": True,
     }
     if config.per_batch:
