@@ -110,7 +110,8 @@ def _last_run() -> dict | None:
 def _status(run: dict) -> None:
     epochs = run["epochs_done"]
     if run["reason"] == "nan":
-        st.error(t("training.nan", epoch=epochs + 1), icon="⚠️")
+        blown = nan_x(run["history"])  # the epoch whose loss was NaN, if it was recorded
+        st.error(t("training.nan", epoch=blown or epochs + 1), icon="⚠️")
     elif run["reason"] == "stopped":
         st.warning(t("training.stopped", epochs=epochs, total=run["epochs"]), icon="⏹️")
     elif run["reason"] == "early":

@@ -185,6 +185,7 @@ def test_a_run_that_blows_up_marks_the_nan_on_its_charts_and_shows_no_nan_figure
     marked = [s for s in specs if "loss = NaN" in str(s["layout"].get("annotations"))]
     assert len(marked) == 2, "the loss and the metric chart show where the loss became NaN"
     assert all(s["layout"]["shapes"][0]["x0"] == 1 for s in marked)
+    assert "Training stopped at epoch 1:" in texts(at.error)  # where the charts mark it
     assert not [m for m in at.metric if "nan" in str(m.value).lower()]
     assert "the last one that finished with a finite loss" not in texts(at.caption)
     assert not any("Diagnostics" in str(e.label) for e in at.expander)
