@@ -18,16 +18,17 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import model_cache
+from components.charts import horizontal_bars
 from components.code_panel import code_panel
 from components.feedback import show_error
 from components.heavy_slots import heavy_work
 from components.i18n import current_language, option_labels, t
-from components.photo_input import reduce, remember
+from components.photo_input import remember
 from models.errors import PlaygroundError
 from models.store.locate import mirror_model_root
 from models.store.registry import model_spec
 from models.vision.classify import Prepared, Result, Step, classifier_ids
-from models.vision.images import decode_image
+from models.vision.images import decode_image, shrink
 from models.vision.transfer import DEFAULT_HEAD, EPOCHS, HEADS
 
 PHOTO = "classifier_photo"  # {"name", "digest", "pixels", "original_shape"}
@@ -135,22 +136,12 @@ def load_classifier(model_id: str) -> Any | None:
 
 def probability_bars(labels: list[str], scores: list[float]) -> go.Figure:
     """One horizontal bar per label, the first on top, 44 px each, the probability axis titled."""
-    figure = go.Figure(
-        go.Bar(
-            x=scores[::-1],
-            y=labels[::-1],
-            orientation="h",
-            text=[f"{s:.1%}" for s in scores[::-1]],
-            textposition="auto",
-            marker_color="#4c78a8",
-        )
+    return horizontal_bars(
+        labels,
+        scores,
+        [f"{s:.1%}" for s in scores],
+        {"range": [0, 1], "tickformat": ".0%", "title": t("classifier.probability")},
     )
-    figure.update_layout(
-        height=70 + 44 * len(labels),
-        margin={"l": 10, "r": 10, "t": 10, "b": 40},
-        xaxis={"range": [0, 1], "tickformat": ".0%", "title": t("classifier.probability")},
-    )
-    return figure
 
 
 def history_figure(history: list[dict]) -> go.Figure:
@@ -375,7 +366,7 @@ def add_example(state: dict, slot: int, pixels: np.ndarray, extractor: Any) -> N
         return
     embeddings.append(extractor.embed_photo(pixels))
     embeddings.append(extractor.embed_photo(pixels, flip=True))
-    state["thumbs"].setdefault(slot, []).append(reduce(pixels, THUMB_SIDE))
+    state["thumbs"].setdefault(slot, []).append(shrink(pixels, THUMB_SIDE))
 
 
 def class_column(state: dict, slot: int, photo: dict | None, extractor: Any) -> str:

@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from components import model_cache
+from components.charts import horizontal_bars
 from components.feedback import show_error
 from components.heavy_slots import heavy_work
 from components.i18n import catalog, option_labels, t
@@ -376,12 +376,17 @@ def convert_panel(picked: dict) -> None:
     )
     st.caption(t(caption, count=result["count"]))
     st.dataframe(_comparison_table(result["rows"]), hide_index=True, width="stretch")
-    variant, size = t("formats.col.variant"), t("formats.col.size_kb")
-    sizes = pd.DataFrame(
-        [(t(f"formats.target.{r['target']}"), r["bytes"] / 1024) for r in result["rows"]],
-        columns=[variant, size],
+    kilobytes = [row["bytes"] / 1024 for row in result["rows"]]
+    st.plotly_chart(
+        horizontal_bars(
+            [t(f"formats.target.{row['target']}") for row in result["rows"]],
+            kilobytes,
+            [f"{kb:,.0f} KB" for kb in kilobytes],
+            {"title": t("formats.col.size_kb")},
+            bar_px=40,
+        ),
+        key="formats_sizes",
     )
-    st.plotly_chart(_size_figure(sizes, variant, size), key="formats_sizes")
     targets = [row["target"] for row in result["rows"] if row["target"] in result["zips"]]
     columns = st.columns(min(len(targets), 4) or 1)
     for index, target in enumerate(targets):  # in the table's order
@@ -392,27 +397,6 @@ def convert_panel(picked: dict) -> None:
             mime="application/zip",
             key=f"formats_zip_{target}",
         )
-
-
-def _size_figure(sizes: pd.DataFrame, variant: str, size: str) -> go.Figure:
-    """File size per variant, the table's order top to bottom, labels never cut."""
-    figure = go.Figure(
-        go.Bar(
-            x=sizes[size][::-1],
-            y=sizes[variant][::-1],
-            orientation="h",
-            text=[f"{kb:,.0f} KB" for kb in sizes[size][::-1]],
-            textposition="auto",
-            marker_color="#4c78a8",
-        )
-    )
-    figure.update_layout(
-        height=80 + 40 * len(sizes),
-        margin={"l": 10, "r": 10, "t": 10, "b": 40},
-        xaxis={"title": size},
-        yaxis={"automargin": True},
-    )
-    return figure
 
 
 def _compare(model: Any, x: np.ndarray, labels: Any, representative: Any, targets: list) -> dict:

@@ -10,14 +10,12 @@ import hashlib
 import os
 from pathlib import Path
 
-import cv2
-import numpy as np
 import streamlit as st
 
 from components.feedback import show_error
 from components.i18n import t
 from models.errors import PlaygroundError
-from models.vision.images import FORMATS, decode_image
+from models.vision.images import FORMATS, decode_image, shrink
 
 DISPLAY_SIDE = 1600
 EXAMPLES = {  # example name → file in the data mirror
@@ -53,16 +51,6 @@ def example_choice(prefix: str, first: str = "traffic") -> tuple[str, bytes] | N
     return examples[name].name, examples[name].read_bytes()
 
 
-def reduce(pixels: np.ndarray, side: int = DISPLAY_SIDE) -> np.ndarray:
-    """The photo with its longer side at most `side` (area resampling), else unchanged."""
-    height, width = pixels.shape[:2]
-    factor = side / max(height, width)
-    if factor >= 1:
-        return pixels
-    size = (max(1, round(width * factor)), max(1, round(height * factor)))
-    return cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
-
-
 def remember(photo: tuple[str, bytes] | None, key: str, side: int = DISPLAY_SIDE) -> dict | None:
     """{"name", "digest", "pixels", "original_shape"}: `photo` if it decodes (reduced to
     `side`), else the last good one kept under `key`, with the error named after the file."""
@@ -83,7 +71,7 @@ def remember(photo: tuple[str, bytes] | None, key: str, side: int = DISPLAY_SIDE
     stored = {
         "name": name,
         "digest": digest,
-        "pixels": reduce(pixels, side),
+        "pixels": shrink(pixels, side),
         "original_shape": tuple(pixels.shape),
     }
     st.session_state[key] = stored

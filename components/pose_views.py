@@ -35,7 +35,7 @@ from models.pose.movenet import (
 )
 from models.pose.multipose import MIN_PERSON_SCORE, MULTIPOSE_SIZES
 from models.store.registry import model_spec
-from models.vision.images import decode_image
+from models.vision.images import decode_image, shrink
 from models.vision.video import frames, probe
 
 VIDEO_KEY = "pose_video_result"
@@ -115,10 +115,7 @@ class VideoResult:
 
 def _preview(drawn: np.ndarray) -> bytes:
     """A small JPEG of a drawn frame: 150 of them stay under a few megabytes."""
-    scale = PREVIEW_SIDE / max(drawn.shape[:2])
-    if scale < 1:
-        size = (round(drawn.shape[1] * scale), round(drawn.shape[0] * scale))
-        drawn = cv2.resize(drawn, size, interpolation=cv2.INTER_AREA)
+    drawn = shrink(drawn, PREVIEW_SIDE)
     ok, encoded = cv2.imencode(
         ".jpg", cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, PREVIEW_QUALITY]
     )

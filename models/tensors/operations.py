@@ -23,6 +23,7 @@ from models.tensors.ops import OpResult, common_dtype, normalize_slice, parse_sl
 # What the code functions receive: the argument text (stripped), the tensor, the other operand.
 Code = Callable[[str, np.ndarray, np.ndarray | None], tuple[str, str]]
 ORDERED = ("bool", "int32", "float32")  # no order on complex numbers, no sum of strings
+PICTURE_DTYPES = ("int32", "float32")  # what tf.image takes
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,7 @@ def _resize(method: str, js: str) -> Operation:
             lambda a: f"tf.image.resize(t, [{a}], method='{method}')",
             lambda a: f"tf.image.{js}(t, [{a}], false, true)",
         ),
-        ("int32", "float32"),
+        PICTURE_DTYPES,
     )
 
 
@@ -225,7 +226,7 @@ TABLE |= {
             lambda a: "tf.image.flip_left_right(tf.cast(t, tf.float32))",
             lambda a: "tf.image.flipLeftRight(t.toFloat().expandDims(0)).squeeze([0])",
         ),
-        ("int32", "float32"),
+        PICTURE_DTYPES,
     ),
     "rgb_to_grayscale": Operation(
         "none",
@@ -235,7 +236,7 @@ TABLE |= {
             lambda a: "tf.image.rgb_to_grayscale(tf.cast(t, tf.float32))",
             lambda a: "tf.image.rgbToGrayscale(t.toFloat())",
         ),
-        ("int32", "float32"),
+        PICTURE_DTYPES,
     ),
     "resize_bilinear": _resize("bilinear", "resizeBilinear"),
     "resize_nearest": _resize("nearest", "resizeNearestNeighbor"),
@@ -249,7 +250,7 @@ TABLE |= {
             f"tf.image.cropAndResize(t.toFloat().expandDims(0), [[{a}]], [0], "
             f"[{', '.join(str(d) for d in array.shape[:2])}]).squeeze([0])",
         ),
-        ("int32", "float32"),
+        PICTURE_DTYPES,
     ),
 }
 OPERATIONS = tuple(TABLE)

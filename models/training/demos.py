@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import keras
@@ -111,9 +112,9 @@ def iris_v1_model(frame: pd.DataFrame | None = None, epochs: int = 100, seed: in
             keras.optimizers.Adam(0.05), "sparse_categorical_crossentropy", metrics=["accuracy"]
         )
         model.fit(features, labels, epochs=epochs, batch_size=16, verbose=0)
-        staging = folder.with_name(f".{folder.name}-{os.getpid()}")
-        shutil.rmtree(staging, ignore_errors=True)
-        save_layers_model(model, staging)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+        save_layers_model(model, staging)  # two sessions building at once each get their own
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(staging, folder)  # readers never see half a model
     return {

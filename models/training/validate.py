@@ -79,15 +79,7 @@ def check_fit(config: TrainConfig) -> None:
     _range("decay", config.decay, 0, 10, closed_high=True)
     _range("factor", config.factor, 0.01, 1)
     _range("patience", config.patience, 1, 1000, closed_high=True)
-    if not isinstance(config.early_stopping, int) or not 0 <= config.early_stopping <= 1000:
-        raise BadInput(
-            f"early stopping needs a patience from 0 (off) to 1000, not {config.early_stopping}",
-            code="training_parameter",
-            name="early_stopping",
-            value=config.early_stopping,
-            low=0,
-            high=1000,
-        )
+    _range("early_stopping", config.early_stopping, 0, 1000, closed_high=True)  # 0 = off
     if not isinstance(config.train_size, int) or config.train_size < 0:
         raise BadInput(
             f"the training-set size must be 0 (all) or more, not {config.train_size}",

@@ -15,6 +15,7 @@ import io
 import warnings
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -255,3 +256,14 @@ def check_frame(frame: np.ndarray) -> np.ndarray:
             limit=MAX_FRAME_SIDE,
         )
     return frame
+
+
+def shrink(pixels: np.ndarray, side: int) -> np.ndarray:
+    """`pixels` with the longer side at most `side` (area resampling), else unchanged: what a
+    page keeps of a photo, a video frame or a preview."""
+    height, width = pixels.shape[:2]
+    factor = side / max(height, width)
+    if factor >= 1:
+        return pixels
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    return cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)

@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import av
-import cv2
 import numpy as np
 
 from models.errors import BadInput
+from models.vision.images import shrink
 
 MAX_BYTES = 25_000_000  # Streamlit's own upload cap (.streamlit/config.toml)
 MAX_FRAMES = 150
@@ -112,15 +112,6 @@ def _info(stream: av.video.stream.VideoStream) -> VideoInfo:
     return VideoInfo(max(int(frames or 0), 1), fps, width, height)
 
 
-def _shrunk(pixels: np.ndarray) -> np.ndarray:
-    height, width = pixels.shape[:2]
-    scale = MAX_SIDE / max(height, width)
-    if scale >= 1:
-        return pixels
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
-
-
 def frames(data: bytes) -> Iterator[tuple[int, float, np.ndarray]]:
     """(frame index, time in seconds, uint8 RGB pixels) of at most MAX_FRAMES frames."""
     container = _open(data)
@@ -133,7 +124,7 @@ def frames(data: bytes) -> Iterator[tuple[int, float, np.ndarray]]:
             if index % info.step:
                 continue
             seconds = float(frame.time) if frame.time is not None else index / info.fps
-            yield index, seconds, _shrunk(frame.to_ndarray(format="rgb24"))
+            yield index, seconds, shrink(frame.to_ndarray(format="rgb24"), MAX_SIDE)
             kept += 1
             if kept >= MAX_FRAMES:
                 break
