@@ -51,10 +51,8 @@ def live_figures(metric: str, per_batch: bool) -> LiveFigures:
         ),
         "lr": (t("training.chart.lr"), t("training.series.lr"), ("lr",)),
     }
-    figures = LiveFigures(charts, x_title, series_labels(metric))
     # A rate is never negative, and a constant one would get an axis around it (−0.5…1).
-    figures.figures["lr"].update_yaxes(rangemode="tozero")
-    return figures
+    return LiveFigures(charts, x_title, series_labels(metric), from_zero=("lr",))
 
 
 def mark_nan(figures: LiveFigures, x: float) -> None:

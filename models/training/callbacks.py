@@ -84,7 +84,8 @@ class LiveRecorder(keras.callbacks.Callback):
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         values = _plain(logs)
         values.pop("learning_rate", None)  # the schedule callbacks' copy, maybe already updated
-        values["lr"] = current_learning_rate(self.model.optimizer)
+        if "lr" not in values:  # the fast engine logs the rate each epoch ended with
+            values["lr"] = current_learning_rate(self.model.optimizer)
         elapsed = time.perf_counter() - self._start
         self.epochs_done = epoch + 1
         remaining = max(self._epochs - self.epochs_done, 0)

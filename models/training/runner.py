@@ -49,34 +49,35 @@ def training_arrays(
     return data.x_train, targets(config.loss, data.y_train), validation
 
 
+def acting_callbacks(config: TrainConfig, validated: bool) -> list[keras.callbacks.Callback]:
+    """The callbacks that change training between epochs (a schedule, early stopping)."""
+    return [*schedule_callbacks(config), *stopping_callbacks(config, validated)]
+
+
 def fit(
     model: keras.Model,
     config: TrainConfig,
     data: Dataset,
     sink: Sink,
     stop: threading.Event | None = None,
-    extra_callbacks: list[keras.callbacks.Callback] = (),
 ) -> TrainResult:
     """Train with the live recorder first, then the schedule's callbacks: on the fast engine
-    (models/training/engine.py, one compiled call per epoch), or through `model.fit` when
-    the charts follow every batch (the engine has no per-batch hook)."""
+    (models/training/engine.py: many epochs per compiled call when only the recorder
+    watches, one when a schedule or early stopping acts between epochs), or through
+    `model.fit` when the charts follow every batch (the engine has no per-batch hook)."""
     recorder = LiveRecorder(sink, stop, per_batch=config.per_batch)
     x, y, validation = training_arrays(config, data)
+    acting = acting_callbacks(config, validation is not None)
     arguments = {
         "epochs": config.epochs,
         "batch_size": config.batch_size,
-        "callbacks": [
-            recorder,
-            *schedule_callbacks(config),
-            *stopping_callbacks(config, validation is not None),
-            *extra_callbacks,
-        ],
+        "callbacks": [recorder, *acting],
         "shuffle": True,
     }
     if config.per_batch:
         model.fit(x, y, validation_data=validation, verbose=0, **arguments)
     else:
-        fit_epochs(model, x, y, validation=validation, **arguments)
+        fit_epochs(model, x, y, validation=validation, chunked=not acting, **arguments)
     return TrainResult(model, recorder.history, recorder.reason, recorder.epochs_done)
 
 
