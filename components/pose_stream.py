@@ -85,7 +85,7 @@ def analyse(
     follow: Follower | None = None,
     timestamp: float = 0.0,
 ) -> tuple[np.ndarray, Found]:
-    """`frame` (uint8 RGB, drawn on in place or mirrored) with its pose(s) drawn, and them.
+    """`frame` (uint8 RGB, mirrored and drawn on in place) with its pose(s) drawn, and them.
 
     The model always sees the frame as the camera took it; a mirrored view flips the image
     and the keypoints' x afterwards, so each keypoint keeps its own body side.
@@ -96,10 +96,10 @@ def analyse(
         found = estimate(settings.model, frame, settings.size)
     if follow is not None:
         found = follow(found, timestamp)
-    if settings.mirror:
-        frame, found = cv2.flip(frame, 1), found.mirrored()  # a new array, drawn on below
-    elif not frame.flags.writeable:  # a decoded photo may be a read-only view of its file
+    if not frame.flags.writeable:  # a decoded photo may be a read-only view of its file
         frame = frame.copy()
+    if settings.mirror:  # in place: the live frame is ours, and drawn on below anyway
+        frame, found = cv2.flip(frame, 1, dst=frame), found.mirrored()
     return draw_found(frame, found, settings.draw), found
 
 

@@ -113,8 +113,10 @@ class FrameProcessor(Generic[S, R]):
             return frame
         self.ended = False
         try:
-            drawn, found = self.process(frame.to_ndarray(format="rgb24"), snapshot, start)
-            out = av.VideoFrame.from_ndarray(drawn, format="rgb24")
+            out, pixels = rgb_frame(frame)
+            drawn, found = self.process(pixels, snapshot, start)
+            if out is None or drawn is not pixels:  # not drawn in the frame: wrap it
+                out = av.VideoFrame.from_ndarray(drawn, format="rgb24")
         except Exception as exc:  # noqa: BLE001  (the stream must survive any frame)
             self.failure = f"{type(exc).__name__}: {exc}"
             return frame
@@ -131,6 +133,21 @@ class FrameProcessor(Generic[S, R]):
             return self.results.get_nowait()
         except queue.Empty:
             return None
+
+
+def rgb_frame(frame: av.VideoFrame) -> tuple[av.VideoFrame | None, np.ndarray]:
+    """A new RGB frame converted from the camera's `frame`, and a writable array over its
+    pixels: what is drawn on the array is in the frame sent back, with no copy either way
+    (`to_ndarray` + `from_ndarray` copy the 900 KB picture twice more per frame). When
+    the frame's rows are padded, or it is RGB already (drawing must never touch the frame
+    given), only an RGB copy of the pixels, and None for the frame.
+    """
+    if frame.format.name != "rgb24":
+        out = frame.reformat(format="rgb24")
+        plane = out.planes[0]
+        if plane.line_size == out.width * 3:
+            return out, np.frombuffer(plane, np.uint8).reshape(out.height, out.width, 3)
+    return None, frame.to_ndarray(format="rgb24")
 
 
 def session_processor(key: str, make: type[FrameProcessor]) -> Any:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from components.pose_stream import PoseProcessor, Settings, analyse
-from components.webrtc import PUBLIC_STUN, STALL_S, ice_servers, notices
+from components.webrtc import PUBLIC_STUN, STALL_S, ice_servers, notices, rgb_frame
 from models.loading import load_model
 from models.pose.draw import DrawOptions
 from models.pose.movenet import estimate, input_size
@@ -243,3 +243,16 @@ def test_the_student_s_own_stop_is_not_reported_as_a_lost_camera() -> None:
     processor.callback(_video_frame(np.zeros((48, 64, 3), np.uint8), pts=1))
     assert notices(processor, "playing") == []  # frames again
     assert notices(processor, "failed") == ["pose.live.failed"]
+
+
+def test_what_is_drawn_on_the_pixels_is_in_the_frame_sent_back_not_in_the_camera_s() -> None:
+    camera = _video_frame(np.full((48, 64, 3), 40, np.uint8))
+    before = camera.to_ndarray().copy()
+    out, pixels = rgb_frame(camera)
+    pixels[10:20, 10:20] = 255
+    assert out is not None and out.format.name == "rgb24"
+    assert (out.to_ndarray(format="rgb24")[10:20, 10:20] == 255).all()  # no copy in between
+    np.testing.assert_array_equal(camera.to_ndarray(), before)
+    # Rows padded in memory (500 × 3 bytes): a plain copy, and the callback wraps it after.
+    padded, copy = rgb_frame(_video_frame(np.zeros((61, 500, 3), np.uint8)))
+    assert padded is None and copy.flags.writeable and copy.shape == (61, 500, 3)
