@@ -1,10 +1,14 @@
-"""At most one training or conversion per core at a time, across every session.
+"""At most one training or conversion per core at a time, across every session — and one
+core always left for the pages.
 
 Thirty students who press Train together would otherwise run thirty Keras fits on two cores:
 each thirty times slower, and every other page's rerun starved of the GIL. `SLOTS` hands out
-one slot per core in the order asked (first come, first served); who waits sees "waiting for a
-free slot — k ahead", and the page's Stop still works: Streamlit stops a script at its next
-element update, and `heavy_work` gives back the ticket when it is stopped.
+one slot per core but one (at least one) in the order asked (first come, first served); who
+waits sees "waiting for a free slot — k ahead", and the page's Stop still works: Streamlit
+stops a script at its next element update, and `heavy_work` gives back the ticket when it is
+stopped. With a slot per core, eight students training on two cores made the Tensor
+explorer's p95 3.7× its idle time; leaving a core free, 2.2× (`python -m bench classroom
+--busy 8`, docs/DEVELOPING.md).
 """
 
 from __future__ import annotations
@@ -72,7 +76,7 @@ class Slots:
         return self._busy
 
 
-SLOTS = Slots(os.cpu_count() or 1)
+SLOTS = Slots(max(1, (os.cpu_count() or 1) - 1))
 
 
 @contextmanager

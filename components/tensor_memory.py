@@ -3,6 +3,9 @@ leaking, with `img.dispose()`, and inside `tf.tidy` (models/tensors/memory.py)."
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -14,22 +17,29 @@ from models.tensors.memory import MODES, left_after_frame, memory, python_code, 
 CAMERA_FPS = 30  # a webcam's rate: how long the frames last
 
 
-def memory_figure(rows: list[tuple[int, int]]) -> go.Figure:
-    """Megabytes held after each frame, the tensor count in the hover."""
+@lru_cache(maxsize=64)
+def memory_figure(mode: str, frames: int, x_title: str, y_title: str) -> go.Figure:
+    """Megabytes held after each frame, the tensor count in the hover.
+
+    Built once per process for each choice (and language's titles) and shared between
+    sessions, as components/figure_cache.py does for tensors: `st.plotly_chart` only
+    reads it, and building it was a third of a Tensor explorer rerun.
+    """
+    rows = memory(mode, frames)
     figure = go.Figure(
         go.Scatter(
-            x=list(range(1, len(rows) + 1)),
-            y=[nbytes / 1e6 for _, nbytes in rows],
-            customdata=[tensors for tensors, _ in rows],
+            x=np.arange(1, len(rows) + 1),
+            y=np.array([nbytes for _, nbytes in rows]) / 1e6,
+            customdata=np.array([tensors for tensors, _ in rows]),
             mode="lines",
             hovertemplate="%{x}: %{customdata} tensors, %{y:.1f} MB<extra></extra>",
-        )
-    )
-    figure.update_layout(
-        height=260,
-        margin={"l": 10, "r": 10, "t": 10, "b": 40},
-        xaxis={"title": t("tensor.memory.axis_frames")},
-        yaxis={"title": t("tensor.memory.axis_mb"), "rangemode": "tozero"},
+        ),
+        layout={
+            "height": 260,
+            "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
+            "xaxis": {"title": {"text": x_title}},
+            "yaxis": {"title": {"text": y_title}, "rangemode": "tozero"},
+        },
     )
     return figure
 
@@ -52,7 +62,10 @@ def memory_section() -> None:
         left, right = st.columns(2)
         left.metric(t("tensor.memory.num_tensors"), f"{tensors:,}")
         right.metric(t("tensor.memory.num_bytes"), bytes_text(nbytes))
-        st.plotly_chart(memory_figure(rows), key="tensor_memory_chart")
+        figure = memory_figure(
+            mode, frames, t("tensor.memory.axis_frames"), t("tensor.memory.axis_mb")
+        )
+        st.plotly_chart(figure, key="tensor_memory_chart")
         per_frame = left_after_frame(mode)
         st.caption(
             t(
