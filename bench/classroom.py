@@ -257,15 +257,19 @@ async def classroom(app: RunningApp, args: argparse.Namespace, key: str | None) 
     }
 
 
+def bench_server(url: str | None):
+    """The server a bench talks to: the running one at `url` (127.0.0.1 only), else one it
+    starts and stops (a context manager of RunningApp)."""
+    if url and urlparse(url).hostname != "127.0.0.1":
+        raise SystemExit("--url must be on 127.0.0.1")
+    if url:
+        return nullcontext(RunningApp(url.rstrip("/"), server_pid(url)))
+    return streamlit_server(Path(tempfile.mkdtemp()) / "streamlit.log")
+
+
 def run(args: argparse.Namespace) -> dict:
     if not 1 <= args.sessions <= MAX_SESSIONS:
         raise SystemExit(f"--sessions must be 1…{MAX_SESSIONS}")
-    if args.url and urlparse(args.url).hostname != "127.0.0.1":
-        raise SystemExit("--url must be on 127.0.0.1")
     key = args.click or CLICKS.get(args.page)
-    if args.url:
-        server = nullcontext(RunningApp(args.url.rstrip("/"), server_pid(args.url)))
-    else:
-        server = streamlit_server(Path(tempfile.mkdtemp()) / "streamlit.log")
-    with server as app:
+    with bench_server(args.url) as app:
         return asyncio.run(classroom(app, args, key))

@@ -2,9 +2,10 @@
 
 Bare inference is one model call on an already letterboxed input. The callback is what the
 WebRTC worker runs per webcam frame (components/pose_stream.PoseProcessor.callback): a
-640×480 yuv420p `av.VideoFrame` decoded to RGB, letterboxed, run through the model,
+yuv420p `av.VideoFrame` of the size the page asks the camera for (components/webrtc.py,
+480×360) decoded to RGB, letterboxed, run through the model,
 smoothed, mirrored, drawn and encoded back into a VideoFrame, with the page's default
-settings. Frames are squat.bmp placed at a few offsets on a 640×480 canvas (for MultiPose,
+settings. Frames are squat.bmp placed at a few offsets on such a canvas (for MultiPose,
 two of him, walking past each other, so the tracker has work to do). RSS growth is
 measured over the callback run after a warm-up, so a per-frame leak shows as megabytes.
 Every TF.js graph model is measured on both runtimes (LiteRT, the default, and the graph in
@@ -27,6 +28,7 @@ import numpy as np
 import psutil
 
 from components.pose_stream import PoseProcessor, Settings
+from components.webrtc import CAMERA_HEIGHT, CAMERA_WIDTH
 from models.errors import PlaygroundError
 from models.loading import LITERT, RUNTIMES, load_model, runs_on_litert
 from models.pose.draw import DrawOptions
@@ -34,7 +36,7 @@ from models.pose.movenet import POSE_MODELS, feed, input_size, is_multipose, let
 from models.store.registry import model_spec
 from models.vision.images import decode_image
 
-WIDTH, HEIGHT = 640, 480
+WIDTH, HEIGHT = CAMERA_WIDTH, CAMERA_HEIGHT  # what the page asks the browser's camera for
 WARMUP = 20
 GOAL_RATIO, GOAL_LIGHTNING_P50_MS, GOAL_RSS_MB = 1.15, 15.0, 10.0
 GOAL_DEFAULT_OVER_FASTEST = 1.3
@@ -57,7 +59,7 @@ def _percentiles(samples: list[float]) -> dict:
 
 
 def _frames(people: int = 1) -> list[np.ndarray]:
-    """Eight 640×480 RGB frames with the person at different places (a moving subject); with
+    """Eight camera-sized RGB frames with the person at different places (a moving subject); with
     `people` = 2 a second, mirrored copy of him walks the other way."""
     photo = Path(os.environ.get("PLAYGROUND_DATA_DIR", "")) / "pose" / "squat.bmp"
     person = decode_image(photo.read_bytes())

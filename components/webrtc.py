@@ -35,7 +35,16 @@ CONNECT_TIMEOUT_S = 15.0  # signalling longer than this without playing: WebRTC 
 STALL_S = 8.0
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 PUBLIC_STUN = [{"urls": ["stun:stun.l.google.com:19302"]}]
-VIDEO_CONSTRAINTS = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480}}, "audio": False}
+# The camera the browser is asked for. 480×360 rather than 640×480: the models see the same
+# 192×144 (or 256×192) letterbox either way, and the server decodes, converts, draws and
+# encodes 44 % fewer pixels per frame. On two cores, eight 30 fps streams at 640×480 are more
+# than aiortc keeps up with, and then every stream falls to ~4 frames/s; at 480×360 each is
+# answered at ~24 (`python -m bench streams`, docs/DEVELOPING.md).
+CAMERA_WIDTH, CAMERA_HEIGHT = 480, 360
+VIDEO_CONSTRAINTS = {
+    "video": {"width": {"ideal": CAMERA_WIDTH}, "height": {"ideal": CAMERA_HEIGHT}},
+    "audio": False,
+}
 
 S = TypeVar("S")  # a page's settings (frozen dataclass)
 R = TypeVar("R")  # what one processed frame gives the page's panel

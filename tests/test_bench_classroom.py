@@ -1,6 +1,7 @@
-"""`python -m bench classroom` speaks Streamlit's protocol to a real server: sessions open the
-Tensor explorer's deep link, find its Create button by key and click it, and each run ends
-in `script_finished` without an exception element.
+"""`python -m bench classroom` and `bench streams` speak Streamlit's protocol to a real
+server: sessions open the Tensor explorer's deep link, find its Create button by key and
+click it, and each run ends in `script_finished` without an exception element; webcams
+signal through the pose page's component and get frames back.
 
 The bench runs through its command, in a process of its own: it drives its sessions with
 asyncio, and the test process may already run an event loop (Playwright's, for the browser
@@ -50,3 +51,20 @@ def test_only_the_loopback_and_a_bounded_class() -> None:
             assert "--" in str(refusal)
         else:
             raise AssertionError(f"accepted {bad}")
+
+
+def test_two_webcams_are_answered_over_webrtc() -> None:
+    """`bench streams`: two aiortc cameras signal through the pose page's component, as a
+    browser does, and the server sends frames back to both."""
+    command = [
+        sys.executable, "-m", "bench", "streams", "--streams", "2", "--seconds", "3",
+        "--camera-fps", "15", "--json",
+    ]  # fmt: skip
+    done = subprocess.run(
+        command, cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["errors"] == [], figures
+    assert all(fps and fps > 0 for fps in figures["fps_per_stream"]), figures
+    assert figures["sent_fps_per_stream"][0] > 0 and figures["camera_width"] == 480
