@@ -14,16 +14,27 @@ Two such costs were measured (docs/DEVELOPING.md, "A class at once"):
   TensorFlow's next eager ops ran ~10× slower (0.2 → 2.2 ms for three small ops). Keras'
   state is thread-local and every rerun runs on a new thread, so the reset changes nothing
   for the next run; here the cleanup keeps only its other part, closing pyplot figures.
+
+And one memory cost: a session whose browser went away is kept `server.disconnectedSessionTTL`
+seconds for a reconnect, but Streamlit's store drops it only when another session is saved.
+After a class the server kept thirty sessions' photos and models until the next visitor
+(+98 MB of RSS 60 s after the classifier's thirty sessions closed). `reap_sessions` drops
+expired sessions every REAP_SECONDS and hands the freed memory back to the system.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import logging
 import sys
 import threading
 
+from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import script_runner
+
+REAP_SECONDS = 10.0
 
 _lock = threading.Lock()
 _modules_frozen = 0
@@ -61,7 +72,61 @@ def skip_keras_reset() -> None:
     script_runner._clean_problem_modules = _close_pyplot_figures
 
 
+def _session_store(manager=None):
+    """(cache, lock) of Streamlit's store of disconnected sessions (private: checked by
+    tests/test_process_tuning.py on each Streamlit upgrade), or None. `manager`: the
+    session manager, by default the running server's."""
+    if manager is None and Runtime.exists():
+        manager = getattr(Runtime.instance(), "_session_mgr", None)
+    storage = getattr(manager, "_session_storage", None)
+    cache = getattr(storage, "_cache", None)
+    lock = getattr(manager, "_storage_lock", None)
+    return (cache, lock) if hasattr(cache, "expire") and lock is not None else None
+
+
+def _trim_heap() -> None:
+    """Give freed heap pages back to the system (glibc keeps them otherwise)."""
+    name = ctypes.util.find_library("c")
+    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    if trim is not None:
+        trim(0)
+
+
+def reap_sessions(manager=None) -> int:
+    """Drop the sessions whose reconnect time has passed; how many were dropped."""
+    store = _session_store(manager)
+    if store is None:
+        return 0
+    cache, lock = store
+    with lock:
+        dropped = len(cache.expire())
+    if dropped:
+        gc.collect()
+        _trim_heap()
+    return dropped
+
+
+_reaper: threading.Thread | None = None
+
+
+def start_reaper() -> None:
+    """One daemon thread per process calling `reap_sessions` every REAP_SECONDS."""
+    global _reaper
+    with _lock:
+        if _reaper is not None:
+            return
+
+        def loop() -> None:
+            while True:
+                threading.Event().wait(REAP_SECONDS)
+                reap_sessions()
+
+        _reaper = threading.Thread(target=loop, name="session-reaper", daemon=True)
+        _reaper.start()
+
+
 def tune_process() -> None:
-    """Called at the top of every rerun: both steps do nothing once done."""
+    """Called at the top of every rerun: each step does nothing once done."""
     skip_keras_reset()
     freeze_long_lived()
+    start_reaper()

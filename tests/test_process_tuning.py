@@ -67,3 +67,30 @@ def test_object_arrays_are_never_kept() -> None:
     figure(strings)
     figure(strings)
     assert len(built) == 2
+
+
+def test_a_session_gone_past_its_reconnect_time_is_freed_without_a_new_visitor() -> None:
+    """Streamlit's own store drops an expired session only when another is saved; the
+    reaper drops it on its own, and the session's memory with it."""
+    import time
+    import weakref
+
+    from streamlit.runtime.memory_session_storage import MemorySessionStorage
+    from streamlit.runtime.session_manager import SessionInfo
+    from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
+
+    from components.process_tuning import reap_sessions
+
+    class Session:  # what the store needs of an AppSession: its id
+        id = "gone"
+
+    storage = MemorySessionStorage(ttl_seconds=0.2)
+    manager = WebsocketSessionManager(storage, None, None, None)
+    session = Session()
+    storage.save(SessionInfo(client=None, session=session))
+    alive = weakref.ref(session)
+    del session
+    assert reap_sessions(manager) == 0 and alive() is not None  # still within its time
+    time.sleep(0.3)
+    assert alive() is not None  # expired, but Streamlit has not dropped it
+    assert reap_sessions(manager) == 1 and alive() is None
