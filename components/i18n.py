@@ -80,10 +80,12 @@ def translate(key: str, lang: str, **params: object) -> str:
 
 def current_language() -> str:
     """The session's language: the sidebar choice, else `?lang=` in the URL, else English."""
-    if "lang" not in st.session_state:
+    lang = st.session_state.get("lang")  # one lookup: `t` asks this ~120 times a rerun
+    if lang is None:
         requested = st.query_params.get("lang", DEFAULT_LANGUAGE)
-        st.session_state["lang"] = requested if requested in LANGUAGES else DEFAULT_LANGUAGE
-    return st.session_state["lang"]
+        lang = requested if requested in LANGUAGES else DEFAULT_LANGUAGE
+        st.session_state["lang"] = lang
+    return lang
 
 
 def t(key: str, **params: object) -> str:
