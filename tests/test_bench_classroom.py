@@ -21,17 +21,21 @@ from bench import classroom
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_sessions_open_a_deep_link_and_click_create() -> None:
-    command = [
-        sys.executable, "-m", "bench", "classroom", "--sessions", "3", "--page", "tensors",
-        "--query", "t=fib&op=slice&a=t[1:4]", "--busy", "1", "--timeout", "180",
-        "--settle", "0", "--json",
-    ]  # fmt: skip
+def _bench(*arguments: str) -> dict:
+    """`python -m bench ARGUMENTS --json` in its own process, and the figures it printed."""
+    command = [sys.executable, "-m", "bench", *arguments, "--json"]
     done = subprocess.run(
         command, cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True, timeout=600
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_sessions_open_a_deep_link_and_click_create() -> None:
+    figures = _bench(
+        "classroom", "--sessions", "3", "--page", "tensors", "--query", "t=fib&op=slice&a=t[1:4]",
+        "--busy", "1", "--timeout", "180", "--settle", "0",
+    )  # fmt: skip
     assert figures["unfinished"] == 0 and figures["errors"] == [], figures
     assert figures["exceptions"] == 0
     assert figures["click"] == "tensor_create"
@@ -56,15 +60,7 @@ def test_only_the_loopback_and_a_bounded_class() -> None:
 def test_two_webcams_are_answered_over_webrtc() -> None:
     """`bench streams`: two aiortc cameras signal through the pose page's component, as a
     browser does, and the server sends frames back to both."""
-    command = [
-        sys.executable, "-m", "bench", "streams", "--streams", "2", "--seconds", "3",
-        "--camera-fps", "15", "--json",
-    ]  # fmt: skip
-    done = subprocess.run(
-        command, cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures = _bench("streams", "--streams", "2", "--seconds", "3", "--camera-fps", "15")
     assert figures["errors"] == [], figures
     assert all(fps and fps > 0 for fps in figures["fps_per_stream"]), figures
     assert figures["sent_fps_per_stream"][0] > 0 and figures["camera_width"] == 480
