@@ -306,3 +306,25 @@ def test_early_stopping_stops_and_keeps_the_best_epoch_s_weights() -> None:
     final = result.model.evaluate(data.x_val, data.y_val, verbose=0)[0]
     assert abs(final - losses[best]) < 1e-4  # the best epoch's weights, not the last
     assert records[-1]["reason"] == "early"
+
+
+def test_layer_normalization_and_leaky_relu_train_and_show_in_both_codes() -> None:
+    # 004_…: LayerNormalization normalises each example (a scale and a shift per feature);
+    # Leaky ReLU keeps a slope α = 0.3 for negative inputs.
+    layers = (
+        LayerSpec("dense", 8),
+        LayerSpec("layernorm"),
+        LayerSpec("leakyrelu"),
+        LayerSpec("dense", 3, "softmax"),
+    )
+    result, _, data = run("iris", epochs=3, layers=layers)
+    config = with_changes(presets.preset("iris").config, epochs=3, layers=layers)
+    assert result.reason == FINISHED
+    norm, leaky = result.model.layers[1], result.model.layers[2]
+    assert type(norm).__name__ == "LayerNormalization" and norm.count_params() == 2 * 8
+    assert type(leaky).__name__ == "LeakyReLU" and leaky.negative_slope == pytest.approx(0.3)
+    totals = summary_totals(result.model)
+    assert totals["total"] == (4 + 1) * 8 + 2 * 8 + (8 + 1) * 3 == result.model.count_params()
+    python = keras_code(config, data.input_shape, data.problem)
+    assert "layers.LayerNormalization()" in python and "layers.LeakyReLU()" in python
+    assert from_url(to_url(config)).layers == layers

@@ -18,6 +18,7 @@ from models.store import datasets
 from models.training import presets
 from models.training.build import LOSSES
 from models.training.code import tfjs_code
+from models.training.config import LayerSpec
 from models.training.data import IRIS_CLASSES, make_dataset
 
 TFJS = Path(__file__).resolve().parent / "tfjs"
@@ -106,6 +107,30 @@ def test_each_preset_s_tfjs_snippet_trains_in_tfjs_and_logs_what_it_charts(
     data = make_dataset(config.dataset, config.validation_split)
     given = {"xTrain": data.x_train, "yTrain": data.y_train, "xVal": data.x_val, "yVal": data.y_val}
     code = tfjs_code(config, data.input_shape, data.problem)
+    result = _run_snippet(tmp_path, code, {"arrays": {k: _tensor(v) for k, v in given.items()}})
+    _charts_have_data(result, 2)
+
+
+def test_layer_and_batch_normalization_and_leaky_relu_train_in_tfjs(tmp_path) -> None:
+    # 004_…: "tf.keras.layers.LayerNormalization()" after a linear layer, like
+    # BatchNormalization; Leaky ReLU with the slope α = 0.3.
+    config = replace(
+        presets.preset("circles").config,
+        epochs=2,
+        layers=(
+            LayerSpec("dense", 8),
+            LayerSpec("layernorm"),
+            LayerSpec("leakyrelu"),
+            LayerSpec("dense", 8),
+            LayerSpec("batchnorm"),
+            LayerSpec("leakyrelu"),
+            LayerSpec("dense", 1, "sigmoid"),
+        ),
+    )
+    data = make_dataset(config.dataset, config.validation_split)
+    code = tfjs_code(config, data.input_shape, data.problem)
+    assert "tf.layers.layerNormalization({})" in code and "tf.layers.leakyReLU({})" in code
+    given = {"xTrain": data.x_train, "yTrain": data.y_train, "xVal": data.x_val, "yVal": data.y_val}
     result = _run_snippet(tmp_path, code, {"arrays": {k: _tensor(v) for k, v in given.items()}})
     _charts_have_data(result, 2)
 

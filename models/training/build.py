@@ -10,7 +10,7 @@ import keras
 import numpy as np
 
 from models.digits.mnist_cnn import build_mnist_cnn
-from models.training.config import TrainConfig
+from models.training.config import PLAIN_LAYERS, TrainConfig
 from models.training.data import BINARY, MULTICLASS, REGRESSION, Dataset
 from models.training.presets import mnist_cnn_layers
 
@@ -78,7 +78,7 @@ def build_layers(config: TrainConfig, input_shape: tuple[int, ...]) -> keras.Mod
         elif spec.kind == "dropout":
             stack.append(keras.layers.Dropout(spec.rate))
         else:
-            stack.append(keras.layers.BatchNormalization())
+            stack.append(getattr(keras.layers, PLAIN_LAYERS[spec.kind][0])())
     return keras.Sequential(stack, name=f"lab_{config.preset.replace('-', '_')}")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from models.training.build import stopping_monitor
-from models.training.config import LayerSpec, TrainConfig
+from models.training.config import PLAIN_LAYERS, LayerSpec, TrainConfig
 from models.training.data import (
     IRIS_CLASSES,
     IRIS_ROWS,
@@ -60,7 +60,9 @@ def _keras_layer(spec: LayerSpec, config: TrainConfig) -> str:
         return f"layers.MaxPooling2D({spec.size})"
     if spec.kind == "dropout":
         return f"layers.Dropout({spec.rate})"
-    return "layers.BatchNormalization()" if spec.kind == "batchnorm" else "layers.Flatten()"
+    if spec.kind in PLAIN_LAYERS:
+        return f"layers.{PLAIN_LAYERS[spec.kind][0]}()"
+    return "layers.Flatten()"
 
 
 def _keras_optimizer(config: TrainConfig) -> str:
@@ -150,8 +152,8 @@ def _tfjs_layer(spec: LayerSpec, config: TrainConfig, first: str) -> str:
         return f"tf.layers.maxPooling2d({{{first}poolSize: {spec.size}}})"
     if spec.kind == "dropout":
         return f"tf.layers.dropout({{{first}rate: {spec.rate}}})"
-    if spec.kind == "batchnorm":
-        return f"tf.layers.batchNormalization({{{first.rstrip(', ')}}})"
+    if spec.kind in PLAIN_LAYERS:
+        return f"tf.layers.{PLAIN_LAYERS[spec.kind][1]}({{{first.rstrip(', ')}}})"
     return f"tf.layers.flatten({{{first.rstrip(', ')}}})"
 
 

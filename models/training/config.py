@@ -10,7 +10,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-LAYER_KINDS = ("dense", "conv2d", "maxpool", "flatten", "dropout", "batchnorm")
+# Layers without settings, keeping their input's shape: Keras class, TF.js factory, and
+# trainable values per channel of their input (a scale and a shift; BatchNormalization
+# also keeps a moving mean and variance). LeakyReLU's slope is the course's α = 0.3.
+PLAIN_LAYERS = {
+    "batchnorm": ("BatchNormalization", "batchNormalization", 4),
+    "layernorm": ("LayerNormalization", "layerNormalization", 2),
+    "leakyrelu": ("LeakyReLU", "leakyReLU", 0),
+}
+LAYER_KINDS = ("dense", "conv2d", "maxpool", "flatten", "dropout", *PLAIN_LAYERS)
 ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "softplus")
 INITIALIZERS = (
     "glorot_uniform",

@@ -18,6 +18,7 @@ from models.training.config import (
     LAYER_KINDS,
     MONITORS,
     OPTIMIZERS,
+    PLAIN_LAYERS,
     SCHEDULES,
     LayerSpec,
     TrainConfig,
@@ -174,8 +175,8 @@ def _weights(spec: LayerSpec, shape: tuple[int, ...]) -> int:
         return (shape[-1] + 1) * spec.units
     if spec.kind == "conv2d":
         return (spec.size * spec.size * shape[-1] + 1) * spec.units
-    if spec.kind == "batchnorm":
-        return 4 * shape[-1]
+    if spec.kind in PLAIN_LAYERS:
+        return PLAIN_LAYERS[spec.kind][2] * shape[-1]
     return 0
 
 
