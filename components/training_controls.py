@@ -41,6 +41,7 @@ _FIELDS = {
     "training_initializer": "initializer",
     "training_l1": "l1",
     "training_l2": "l2",
+    "training_max_norm": "max_norm",
     "training_loss": "loss",
     "training_schedule": "schedule",
     "training_decay": "decay",
@@ -231,6 +232,14 @@ def optimizer_controls(problem: str) -> None:
     left, right = st.columns(2)
     left.number_input("L1", key="training_l1", step=0.001, format="%g")
     right.number_input("L2", key="training_l2", step=0.001, format="%g")
+    left.number_input(
+        "MaxNorm",
+        key="training_max_norm",
+        min_value=0.0,
+        step=0.5,
+        format="%g",
+        help=t("training.max_norm_help"),
+    )
 
 
 def schedule_controls() -> None:

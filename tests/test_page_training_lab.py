@@ -218,3 +218,12 @@ def test_early_stopping_says_which_epoch_s_weights_it_kept():
     assert f"end of epoch {best}," in texts(at.caption)  # the figures of the weights kept
     assert "restore_best_weights=True" in texts(at.code)
     assert "tf.callbacks.earlyStopping({monitor: 'val_loss', patience: 3})" in texts(at.code)
+
+
+def test_max_norm_is_a_control_both_codes_show():
+    at = open_page(PAGE, "es")
+    assert at.number_input(key="training_max_norm").value == 0
+    at.number_input(key="training_max_norm").set_value(2.0).run()
+    assert not at.exception
+    assert "kernel_constraint=keras.constraints.MaxNorm(max_value=2.0, axis=0)" in texts(at.code)
+    assert "tf.constraints.maxNorm({maxValue: 2.0, axis: 0})" in texts(at.code)

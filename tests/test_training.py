@@ -328,3 +328,24 @@ def test_layer_normalization_and_leaky_relu_train_and_show_in_both_codes() -> No
     python = keras_code(config, data.input_shape, data.problem)
     assert "layers.LayerNormalization()" in python and "layers.LeakyReLU()" in python
     assert from_url(to_url(config)).layers == layers
+
+
+def test_max_norm_keeps_each_unit_s_incoming_weights_within_the_bound() -> None:
+    # 004_…: my_constraint = constraints.MaxNorm(max_value=2, axis=0), as kernel_constraint
+    changes = {"epochs": 30, "learning_rate": 0.5, "optimizer": "sgd"}
+    bounded, _, data = run("circles", max_norm=0.5, **changes)
+    free, _, _ = run("circles", **changes)
+
+    def largest_norm(model) -> float:
+        kernels = [layer.kernel.numpy() for layer in model.layers if hasattr(layer, "kernel")]
+        return max(float(np.linalg.norm(k, axis=0).max()) for k in kernels)
+
+    assert largest_norm(bounded.model) <= 0.5 + 1e-5 < largest_norm(free.model)
+    config = with_changes(presets.preset("circles").config, max_norm=0.5, **changes)
+    assert "kernel_constraint=keras.constraints.MaxNorm(max_value=0.5, axis=0)" in keras_code(
+        config, data.input_shape, data.problem
+    )
+    assert "kernelConstraint: tf.constraints.maxNorm({maxValue: 0.5, axis: 0})" in tfjs_code(
+        config, data.input_shape, data.problem
+    )
+    assert from_url(to_url(config)).max_norm == 0.5

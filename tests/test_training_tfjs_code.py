@@ -111,12 +111,13 @@ def test_each_preset_s_tfjs_snippet_trains_in_tfjs_and_logs_what_it_charts(
     _charts_have_data(result, 2)
 
 
-def test_layer_and_batch_normalization_and_leaky_relu_train_in_tfjs(tmp_path) -> None:
+def test_layer_and_batch_normalization_leaky_relu_and_max_norm_train_in_tfjs(tmp_path) -> None:
     # 004_…: "tf.keras.layers.LayerNormalization()" after a linear layer, like
-    # BatchNormalization; Leaky ReLU with the slope α = 0.3.
+    # BatchNormalization; Leaky ReLU with the slope α = 0.3; constraints.MaxNorm(max_value=2).
     config = replace(
         presets.preset("circles").config,
         epochs=2,
+        max_norm=2.0,
         layers=(
             LayerSpec("dense", 8),
             LayerSpec("layernorm"),
@@ -130,6 +131,7 @@ def test_layer_and_batch_normalization_and_leaky_relu_train_in_tfjs(tmp_path) ->
     data = make_dataset(config.dataset, config.validation_split)
     code = tfjs_code(config, data.input_shape, data.problem)
     assert "tf.layers.layerNormalization({})" in code and "tf.layers.leakyReLU({})" in code
+    assert "kernelConstraint: tf.constraints.maxNorm({maxValue: 2.0, axis: 0})" in code
     given = {"xTrain": data.x_train, "yTrain": data.y_train, "xVal": data.x_val, "yVal": data.y_val}
     result = _run_snippet(tmp_path, code, {"arrays": {k: _tensor(v) for k, v in given.items()}})
     _charts_have_data(result, 2)

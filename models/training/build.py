@@ -52,6 +52,7 @@ def _is_seed_cnn(config: TrainConfig) -> bool:
         config.layers == mnist_cnn_layers()
         and config.initializer == "glorot_uniform"
         and _regularizer(config) is None
+        and not config.max_norm
     )
 
 
@@ -62,6 +63,11 @@ def build_layers(config: TrainConfig, input_shape: tuple[int, ...]) -> keras.Mod
     weights = {
         "kernel_initializer": config.initializer,
         "kernel_regularizer": _regularizer(config),
+        # The deck's constraints.MaxNorm(max_value=2, axis=0): axis 0 of a Dense kernel is
+        # its inputs, so each unit's incoming weights are rescaled to a norm ≤ max_value.
+        "kernel_constraint": keras.constraints.MaxNorm(config.max_norm, axis=0)
+        if config.max_norm
+        else None,
     }
     stack: list[keras.layers.Layer] = [keras.Input(shape=input_shape)]
     for spec in config.layers:

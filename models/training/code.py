@@ -47,6 +47,10 @@ def _keras_weights(config: TrainConfig) -> str:
         parts.append(f'kernel_initializer="{config.initializer}"')
     if config.l1 or config.l2:
         parts.append(f"kernel_regularizer=keras.regularizers.L1L2(l1={config.l1}, l2={config.l2})")
+    if config.max_norm:
+        parts.append(
+            f"kernel_constraint=keras.constraints.MaxNorm(max_value={config.max_norm}, axis=0)"
+        )
     return "".join(f", {p}" for p in parts)
 
 
@@ -138,6 +142,10 @@ def _tfjs_layer(spec: LayerSpec, config: TrainConfig, first: str) -> str:
         init = f", kernelInitializer: '{_TFJS_INITIALIZERS[config.initializer]}'"
     if spec.kind in ("dense", "conv2d") and (config.l1 or config.l2):
         init += f", kernelRegularizer: tf.regularizers.l1l2({{l1: {config.l1}, l2: {config.l2}}})"
+    if spec.kind in ("dense", "conv2d") and config.max_norm:
+        init += (
+            f", kernelConstraint: tf.constraints.maxNorm({{maxValue: {config.max_norm}, axis: 0}})"
+        )
     if spec.kind == "dense":
         return (
             f"tf.layers.dense({{{first}units: {spec.units}, "

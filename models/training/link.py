@@ -35,6 +35,7 @@ SHORT_KEYS = {
     "initializer": "i",
     "l1": "l1",
     "l2": "l2",
+    "max_norm": "mn",
     "schedule": "s",
     "decay": "dc",
     "factor": "f",

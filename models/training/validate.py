@@ -77,6 +77,7 @@ def check_fit(config: TrainConfig) -> None:
     _range("momentum", config.momentum, 0, 1)
     _range("l1", config.l1, 0, 1, closed_high=True)
     _range("l2", config.l2, 0, 1, closed_high=True)
+    _range("max_norm", config.max_norm, 0, 100, closed_high=True)
     _range("decay", config.decay, 0, 10, closed_high=True)
     _range("factor", config.factor, 0.01, 1)
     _range("patience", config.patience, 1, 1000, closed_high=True)
