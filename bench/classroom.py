@@ -68,6 +68,19 @@ class Visit:
     error: str = ""
 
 
+def rerun_message(
+    page: str, query: str, states: list[WidgetState] = (), page_hash: str = ""
+) -> bytes:
+    """A browser's `rerun_script` for `page` with `query` and widget `states`; `page_hash`,
+    the page's script hash, as a browser names the page it already shows."""
+    message = BackMsg()
+    message.rerun_script.page_name = page
+    message.rerun_script.page_script_hash = page_hash
+    message.rerun_script.query_string = query
+    message.rerun_script.widget_states.widgets.extend(states)
+    return message.SerializeToString()
+
+
 @dataclass
 class Session:
     """A websocket session that reruns the page and reads until the run finishes."""
@@ -80,12 +93,8 @@ class Session:
 
     async def rerun(self, states: list[WidgetState] | None = None) -> float:
         """Seconds from sending `rerun_script` to its `script_finished`."""
-        message = BackMsg()
-        message.rerun_script.query_string = self.query
-        message.rerun_script.page_name = self.page
-        message.rerun_script.widget_states.widgets.extend(states or [])
         began = time.perf_counter()
-        await self.socket.send(message.SerializeToString())
+        await self.socket.send(rerun_message(self.page, self.query, states or []))
         while True:
             forward = ForwardMsg()
             forward.ParseFromString(await self.socket.recv())
@@ -146,12 +155,8 @@ async def keep_busy(ws_url: str, stop: asyncio.Event, started: asyncio.Event) ->
     async with connect(ws_url, subprotocols=["streamlit"], max_size=None) as socket:
         session = Session(socket, "training", busy_query())
         await session.rerun()
-        message = BackMsg()
-        message.rerun_script.page_name = "training"
-        message.rerun_script.widget_states.widgets.append(
-            click(session.widget_ids[CLICKS["training"]])
-        )
-        await socket.send(message.SerializeToString())
+        train = click(session.widget_ids[CLICKS["training"]])
+        await socket.send(rerun_message("training", "", [train]))
         started.set()
         while not stop.is_set():
             try:

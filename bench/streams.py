@@ -25,12 +25,11 @@ import av
 import numpy as np
 from aiortc import RTCPeerConnection, RTCSessionDescription, VideoStreamTrack
 from aiortc.mediastreams import VIDEO_CLOCK_RATE
-from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
 
-from bench.classroom import bench_server
+from bench.classroom import bench_server, rerun_message
 from bench.pose import _frames
 from bench.streamlit_server import RunningApp
 from components.webrtc import CAMERA_WIDTH
@@ -65,15 +64,16 @@ class Camera(VideoStreamTrack):
             for frame in _frames()
         ]
         self.sent = 0
+        self._start: float | None = None  # when the first frame was sent
+        self._timestamp = 0
 
     async def next_timestamp(self) -> tuple[int, Fraction]:
         """aiortc's pacing (90 kHz clock) at this camera's rate rather than its fixed 30."""
-        if hasattr(self, "_timestamp"):
-            self._timestamp += VIDEO_CLOCK_RATE // self.fps
-            wait = self._start + self._timestamp / VIDEO_CLOCK_RATE - time.time()
-            await asyncio.sleep(wait)
+        if self._start is None:
+            self._start = time.time()
         else:
-            self._start, self._timestamp = time.time(), 0
+            self._timestamp += VIDEO_CLOCK_RATE // self.fps
+            await asyncio.sleep(self._start + self._timestamp / VIDEO_CLOCK_RATE - time.time())
         return self._timestamp, Fraction(1, VIDEO_CLOCK_RATE)
 
     async def recv(self) -> av.VideoFrame:
@@ -98,12 +98,7 @@ async def _send(socket, query: str, states: list[WidgetState], page_hash: str = 
     """A rerun of the page with `states`. A browser names the page it shows by its hash in
     every rerun: without it streamlit-webrtc takes the rerun for leaving the page and
     closes the stream."""
-    message = BackMsg()
-    message.rerun_script.page_name = PAGE
-    message.rerun_script.page_script_hash = page_hash
-    message.rerun_script.query_string = query
-    message.rerun_script.widget_states.widgets.extend(states)
-    await socket.send(message.SerializeToString())
+    await socket.send(rerun_message(PAGE, query, states, page_hash))
 
 
 def _value(widget_id: str, value: dict) -> WidgetState:

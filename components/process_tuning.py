@@ -30,6 +30,7 @@ import gc
 import logging
 import sys
 import threading
+import time
 
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import script_runner
@@ -112,13 +113,15 @@ _reaper: threading.Thread | None = None
 def start_reaper() -> None:
     """One daemon thread per process calling `reap_sessions` every REAP_SECONDS."""
     global _reaper
+    if _reaper is not None:  # every rerun after the first: no lock taken
+        return
     with _lock:
         if _reaper is not None:
             return
 
         def loop() -> None:
             while True:
-                threading.Event().wait(REAP_SECONDS)
+                time.sleep(REAP_SECONDS)
                 reap_sessions()
 
         _reaper = threading.Thread(target=loop, name="session-reaper", daemon=True)

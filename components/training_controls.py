@@ -235,7 +235,6 @@ def optimizer_controls(problem: str) -> None:
     left.number_input(
         "MaxNorm",
         key="training_max_norm",
-        min_value=0.0,
         step=0.5,
         format="%g",
         help=t("training.max_norm_help"),

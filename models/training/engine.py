@@ -78,8 +78,8 @@ def _chunk_function(
     names: list[str],
 ):
     """A compiled call that trains one epoch per row of `orders` (each row the order of
-    the training examples) and returns one row of logs per epoch: `names`, then their
-    `val_` twins, then the rate; it stops after an epoch whose loss is not finite.
+    the training examples) and returns one row of logs per epoch, stopping after an epoch
+    whose loss is not finite; and the rows' keys: `names`, their `val_` twins, the rate.
 
     Written with tf.while_loop rather than AutoGraph, and Keras's steps left unconverted
     as Keras's own `fit` leaves them: tracing is most of a short run's time.
@@ -107,7 +107,8 @@ def _chunk_function(
         start = (tf.constant(0), tf.TensorArray(tf.float32, 0, dynamic_size=True), True)
         return tf.while_loop(more, one, start)[1].stack()
 
-    return run
+    keys = names + [f"val_{name}" for name in names if validation is not None] + [LR]
+    return run, keys
 
 
 def fit_epochs(
@@ -130,8 +131,7 @@ def fit_epochs(
     train_pair = (tf.constant(x), tf.constant(y))
     val_pair = None if validation is None else tuple(tf.constant(v) for v in validation)
     names = _metric_names(model, x, y)
-    run = _chunk_function(model, train_pair, val_pair, batch_size, names)
-    keys = names + [f"val_{name}" for name in names if validation is not None] + [LR]
+    run, keys = _chunk_function(model, train_pair, val_pair, batch_size, names)
     hooks = keras.callbacks.CallbackList(
         list(callbacks), model=model, epochs=epochs, steps=_batches(len(x), batch_size), verbose=0
     )
