@@ -41,8 +41,7 @@ show_metrics(value, hint)
 result = state.get("tensor_result")
 colours = shared_range(value, result.value if result is not None else None)
 draw_tensor(value, "tensor_main", hint, colours)
-with st.expander(t("tensor.printed")):
-    show_printed(value)
+show_printed(value, "tensor_printed")
 
 with st.container(border=True):
     st.subheader(t("tensor.operate_header"))

@@ -7,9 +7,18 @@ import streamlit as st
 from components.i18n import t
 
 
-def code_panel(python: str, tfjs: str, *, expanded: bool = False) -> None:
-    """Two tabs, Python (TensorFlow / Keras) and TF.js, each with Streamlit's copy button."""
-    with st.expander(t("common.code_panel"), expanded=expanded):
+def code_panel(python: str, tfjs: str, *, expanded: bool = False, key: str | None = None) -> None:
+    """Two tabs, Python (TensorFlow / Keras) and TF.js, each with Streamlit's copy button.
+
+    With a `key`, a closed panel sends nothing until a student opens it (a rerun then), for
+    a page whose reruns a class repeats (`python -m bench classroom`)."""
+    if key is None:
+        box = st.expander(t("common.code_panel"), expanded=expanded)
+    else:
+        box = st.expander(t("common.code_panel"), expanded=expanded, key=key, on_change="rerun")
+        if not box.open:
+            return
+    with box:
         tab_py, tab_js = st.tabs(["Python", "TF.js"])
         with tab_py:
             st.code(python.strip(), language="python")

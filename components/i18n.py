@@ -100,8 +100,10 @@ def option_labels(
     is known (Streamlit, and AppTest, may format the options again outside this run, where
     `t` would answer in English). `labels` is a key prefix (`f"{labels}.{option}"`) or a
     function giving an option's label."""
-    label = labels if callable(labels) else (lambda option: t(f"{labels}.{option}"))
-    return {option: label(option) for option in options}.__getitem__
+    if callable(labels):
+        return {option: labels(option) for option in options}.__getitem__
+    lang = current_language()  # once, not once an option
+    return {option: translate(f"{labels}.{option}", lang) for option in options}.__getitem__
 
 
 def error_text(error: PlaygroundError) -> str:

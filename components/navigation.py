@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.i18n import t
+from components.i18n import current_language, t
+
+_KEPT = "nav_pages"  # session state: (language, pages)
 
 # (file, translation key of the title, icon, url path)
 PAGES = [
@@ -25,8 +27,20 @@ PAGES = [
 def build_pages() -> list[st.Page]:
     """One st.Page per entry of PAGES, titled in the session's language; home is the default.
 
-    Streamlit serves the default page at `/` only, so `/home` (typed, or in an old link) would
-    answer "Page not found": a hidden page there switches to Home, keeping the query.
+    Kept in the session for its language: making the twelve pages (each resolving its file
+    on disk) was a tenth of a Tensor explorer rerun, on every rerun of every session. Not
+    shared between sessions: Streamlit marks the page it is about to run on the object.
+    """
+    lang = current_language()
+    kept = st.session_state.get(_KEPT)
+    if kept is None or kept[0] != lang:
+        kept = st.session_state[_KEPT] = (lang, _make_pages())
+    return kept[1]
+
+
+def _make_pages() -> list[st.Page]:
+    """Streamlit serves the default page at `/` only, so `/home` (typed, or in an old link)
+    would answer "Page not found": a hidden page there switches to Home, keeping the query.
     """
     pages = [
         st.Page(path, title=t(key), icon=icon, url_path=url, default=(url == ""))

@@ -2,7 +2,8 @@
 
 Plotly's toolbar shows on hover; a touch screen has no hover, so it stays on after a tap and
 covers the top right of a drawing (a tensor's cells, a digit's bars). On such screens it is
-hidden: pinch and drag still zoom and pan.
+hidden: pinch and drag still zoom and pan. The copy button of a code block (Streamlit shows
+it on hover) stays visible there instead: a share link or a code panel is copied by a tap.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ import streamlit as st
 _STYLE = """<style>
 @media (hover: none) {
   .js-plotly-plot .modebar-container { display: none !important; }
+  [data-testid='stCode'] div:has(> div > [data-testid='stElementToolbarButton']) {
+    opacity: 1 !important; visibility: visible !important;
+  }
 }
 </style>"""
 

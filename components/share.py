@@ -1,5 +1,5 @@
 """A link to the page as it is now, for a classmate or the projector: the full address, a
-copy button that is always visible (phones have no hover) and a QR code to scan.
+copy button (kept visible on touch screens by components/page_style.py) and a QR code.
 
 The address is the one the browser shows (`st.context.url`: scheme, host, port, page), so it
 works as it is when pasted elsewhere; only query values that need it are percent-encoded.
@@ -7,7 +7,6 @@ works as it is when pasted elsewhere; only query values that need it are percent
 
 from __future__ import annotations
 
-import io
 from functools import lru_cache
 from urllib.parse import urlencode
 
@@ -17,13 +16,6 @@ import streamlit as st
 from components.i18n import t
 
 SAFE = ":,[]()"  # left as they are in the query: tensor literals and slices stay readable
-
-# Streamlit's copy button of a code block shows only on hover: keep it on for touch screens.
-_VISIBLE_COPY = (
-    "<style>.st-key-{key} [data-testid='stCode'] "
-    "div:has(> div > [data-testid='stElementToolbarButton'])"
-    " {{opacity: 1 !important; visibility: visible !important}}</style>"
-)
 
 
 def page_url(params: dict[str, str], page: str) -> str:
@@ -35,23 +27,23 @@ def page_url(params: dict[str, str], page: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def qr_png(url: str) -> bytes:
-    """A QR code of `url` as PNG, black on white with a quiet zone, large enough to project.
+def qr_data_uri(url: str) -> str:
+    """A QR code of `url` as a PNG `data:` address, black on white with a quiet zone, large
+    enough to project.
 
     Kept per address: encoding it took 11 ms, half of a Tensor explorer rerun, on every
-    rerun of every session (`python -m bench classroom`)."""
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=6, border=4)
-    return buffer.getvalue()
+    rerun of every session (`python -m bench classroom`). An address, not bytes: given
+    bytes, `st.image` decodes, copies and stores the picture again on every rerun of every
+    session (its media file manager), though the popover is closed."""
+    return segno.make(url, error="m").png_data_uri(scale=6, border=4)
 
 
 def share_box(params: dict[str, str], page: str, key: str) -> str:
     """The link, its copy button and its QR code; returns the link."""
     url = page_url(params, page)
     with st.container(key=key):
-        st.html(_VISIBLE_COPY.format(key=key))
         st.code(url, language=None, wrap_lines=True)
         st.caption(t("share.copy_help", length=len(url)))
         with st.popover(t("share.qr"), icon="📱"):
-            st.image(qr_png(url), caption=t("share.qr_help"), width=260)
+            st.image(qr_data_uri(url), caption=t("share.qr_help"), width=260)
     return url

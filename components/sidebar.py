@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import streamlit as st
 
-from components.i18n import LANGUAGES, current_language, t
+from components.i18n import LANGUAGES, current_language, t, translate
 from models.errors import PlaygroundError
 from models.loading import is_loaded, last_failure, litert_verdict, status_generation
 from models.store.locate import locate_dataset, locate_model
@@ -43,6 +43,29 @@ def panel_rows(generation: tuple[int, int]) -> tuple[tuple, tuple]:
     return models, datasets
 
 
+_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|:~$"})
+
+
+@lru_cache(maxsize=8)
+def panel_markdown(generation: tuple[int, int], lang: str) -> str:
+    """The Models panel as one Markdown list in `lang`, a model's reason (why it is
+    unavailable, or runs on TensorFlow) under it: one element instead of one a row, which
+    were a sixth of the elements of every rerun of every session (`python -m bench
+    classroom`)."""
+    models, datasets = panel_rows(generation)
+    lines = []
+    for model_id, status, reason in models:
+        lines.append(f"- `{model_id}` — {translate('sidebar.status.' + status, lang)}")
+        if reason:
+            lines.append(f"  - :gray[{reason.translate(_MARKDOWN_SPECIALS)}]")
+    lines.append(f"\n:gray[{translate('sidebar.datasets', lang)}]\n")
+    lines += [
+        f"- `{dataset_id}` — {translate('sidebar.status.' + status, lang)}"
+        for dataset_id, status in datasets
+    ]
+    return "\n".join(lines)
+
+
 def _switch_language() -> None:
     """Runs before the rerun, so the whole page (navigation included) uses the new language."""
     lang = st.session_state["lang_choice"]
@@ -62,10 +85,6 @@ def render_sidebar() -> None:
         key="lang_choice",
         on_change=_switch_language,
     )
-    models, datasets = panel_rows(status_generation())
-    with st.sidebar.expander(t("sidebar.models")):
-        for model_id, status, reason in models:
-            st.markdown(f"`{model_id}` — {t('sidebar.status.' + status)}", help=reason or None)
-        st.caption(t("sidebar.datasets"))
-        for dataset_id, status in datasets:
-            st.markdown(f"`{dataset_id}` — {t('sidebar.status.' + status)}")
+    panel = st.sidebar.expander(t("sidebar.models"), key="sidebar_models", on_change="rerun")
+    if panel.open:  # nothing sent on the reruns of a student who never opens it
+        panel.markdown(panel_markdown(status_generation(), lang))

@@ -106,6 +106,5 @@ def show_result(value, colour_range: tuple[float, float] | None = None) -> None:
         st.info(t(f"tensor.note.{note}"), icon="💡")
     show_metrics(result.value)
     draw_tensor(result.value, "tensor_result", colour_range=colour_range)
-    with st.expander(t("tensor.printed")):
-        show_printed(result.value)
+    show_printed(result.value, "tensor_result_printed")
     st.button(t("tensor.use_result"), key="tensor_use_result", on_click=on_use_result)

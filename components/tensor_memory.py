@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.code_panel import code_panel
+from components.figure_cache import FrozenFigure
 from components.i18n import option_labels, t
 from components.tensor_view import bytes_text
 from models.tensors.memory import MODES, left_after_frame, memory, python_code, tfjs_code
@@ -26,28 +27,34 @@ def memory_figure(mode: str, frames: int, x_title: str, y_title: str) -> go.Figu
     reads it, and building it was a third of a Tensor explorer rerun.
     """
     rows = memory(mode, frames)
-    figure = go.Figure(
-        go.Scatter(
-            x=np.arange(1, len(rows) + 1),
-            y=np.array([nbytes for _, nbytes in rows]) / 1e6,
-            customdata=np.array([tensors for tensors, _ in rows]),
-            mode="lines",
-            hovertemplate="%{x}: %{customdata} tensors, %{y:.1f} MB<extra></extra>",
-        ),
-        layout={
-            "height": 260,
-            "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
-            "xaxis": {"title": {"text": x_title}},
-            "yaxis": {"title": {"text": y_title}, "rangemode": "tozero"},
-        },
+    return FrozenFigure(
+        go.Figure(
+            go.Scatter(
+                x=np.arange(1, len(rows) + 1),
+                y=np.array([nbytes for _, nbytes in rows]) / 1e6,
+                customdata=np.array([tensors for tensors, _ in rows]),
+                mode="lines",
+                hovertemplate="%{x}: %{customdata} tensors, %{y:.1f} MB<extra></extra>",
+            ),
+            layout={
+                "height": 260,
+                "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
+                "xaxis": {"title": {"text": x_title}},
+                "yaxis": {"title": {"text": y_title}, "rangemode": "tozero"},
+            },
+        )
     )
-    return figure
 
 
 def memory_section() -> None:
-    """Pick how the loop cleans up and for how many frames; see what stays in memory."""
-    with st.container(border=True):
-        st.subheader(t("tensor.memory.header"))
+    """Pick how the loop cleans up and for how many frames; see what stays in memory.
+
+    An expander that runs only while open: the lesson was a seventh of every Tensor explorer
+    rerun, and a class opening a tensor link has not reached it yet."""
+    box = st.expander(t("tensor.memory.header"), icon="🧹", key="tensor_memory", on_change="rerun")
+    if not box.open:
+        return
+    with box:
         st.caption(t("tensor.memory.intro"))
         mode = st.radio(
             t("tensor.memory.mode"),
@@ -59,9 +66,9 @@ def memory_section() -> None:
         frames = st.slider(t("tensor.memory.frames"), 1, 900, 300, key="tensor_memory_frames")
         rows = memory(mode, frames)
         tensors, nbytes = rows[-1]
-        left, right = st.columns(2)
-        left.metric(t("tensor.memory.num_tensors"), f"{tensors:,}")
-        right.metric(t("tensor.memory.num_bytes"), bytes_text(nbytes))
+        row = st.container(horizontal=True, gap="large")
+        row.metric(t("tensor.memory.num_tensors"), f"{tensors:,}", width="content")
+        row.metric(t("tensor.memory.num_bytes"), bytes_text(nbytes), width="content")
         figure = memory_figure(
             mode, frames, t("tensor.memory.axis_frames"), t("tensor.memory.axis_mb")
         )
@@ -75,4 +82,4 @@ def memory_section() -> None:
                 seconds=f"{frames / CAMERA_FPS:.0f}",
             )
         )
-        code_panel(python_code(), tfjs_code(mode))
+        code_panel(python_code(), tfjs_code(mode), key="tensor_memory_code")

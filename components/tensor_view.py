@@ -344,12 +344,14 @@ def batch_figure(array4d: np.ndarray, labels: Sequence[str]) -> go.Figure:
 def show_metrics(array: np.ndarray, hint: tuple[str, ...] = ()) -> None:
     """Rank, shape, size, dtype and bytes in big numbers, then the axes named and coloured."""
     info = describe(array)
-    cols = st.columns([1, 2, 1.3, 1.3, 1.3])
-    cols[0].metric(t("tensor.rank"), info["rank"])
-    cols[1].metric(t("tensor.shape"), str(info["shape"]))
-    cols[2].metric(t("tensor.size"), f"{info['size']:,}")
-    cols[3].metric(t("tensor.dtype"), info["dtype"])
-    cols[4].metric(t("tensor.bytes"), bytes_text(nbytes(array)))
+    # one row that wraps on a phone, each number as wide as it is (a long shape is not cut);
+    # one block instead of six columns, on every rerun of every session
+    row = st.container(horizontal=True, gap="large")
+    row.metric(t("tensor.rank"), info["rank"], width="content")
+    row.metric(t("tensor.shape"), str(info["shape"]), width="content")
+    row.metric(t("tensor.size"), f"{info['size']:,}", width="content")
+    row.metric(t("tensor.dtype"), info["dtype"], width="content")
+    row.metric(t("tensor.bytes"), bytes_text(nbytes(array)), width="content")
     if array.ndim:
         names = axis_names(array.shape, hint)
         texts = [
@@ -375,8 +377,17 @@ def bytes_text(count: int) -> str:
     return f"{value:.0f} {unit}" if unit == "B" or value >= 100 else f"{value:.1f} {unit}"
 
 
-def show_printed(array: np.ndarray) -> None:
-    """The tensor as Python's print and TF.js's t.print() show it."""
+def show_printed(array: np.ndarray, key: str) -> None:
+    """The tensor as Python's print and TF.js's t.print() show it, in an expander `key`
+    that prints only while open: most reruns of a class never open it."""
+    box = st.expander(t("tensor.printed"), key=key, on_change="rerun")
+    if not box.open:
+        return
+    with box:
+        _printed(array)
+
+
+def _printed(array: np.ndarray) -> None:
     if is_summarised(array):
         st.caption(t("tensor.summarised"))
     tab_py, tab_js = st.tabs(["print(t)", "t.print()"])

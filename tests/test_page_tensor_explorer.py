@@ -55,6 +55,9 @@ def test_create_draw_operate_and_keep_state_on_errors_in_english() -> None:
         "Memory": "36 B",
     }
     assert at.query_params["t"] == "magic"
+    assert "tf.Tensor(" not in codes(at)  # the printed tensors wait until opened
+    at.session_state["tensor_result_printed"] = True
+    at.run()
     assert "tf.Tensor(\n[15 15 15], shape=(3,), dtype=int32)" in codes(at)
     assert "Summed along axis 0 · rows" in " ".join(c.value for c in at.caption)
 

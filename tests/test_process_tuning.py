@@ -4,16 +4,21 @@ Models panel looked up once per change, figures of one tensor built once."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
+from pathlib import Path
 
 import keras
 import numpy as np
+import pytest
 from pages_helper import open_page
 
-from components.figure_cache import cached_figure
-from components.sidebar import panel_rows
+from components.figure_cache import FrozenFigure, cached_figure
+from components.sidebar import panel_markdown, panel_rows
 from components.tensor_view import grid_figure
+from models.errors import DownloadError
 from models.loading import forget, load_model, status_generation
+from models.store.registry import DATASETS, MODELS, RemoteFile
 
 
 def test_reruns_do_not_reset_keras(monkeypatch) -> None:
@@ -49,6 +54,50 @@ def test_a_load_shows_in_the_panel_of_the_next_rerun() -> None:
     load_model(model_id)
     rows = {row[0]: row[1] for row in panel_rows(status_generation())[0]}
     assert rows[model_id] == "loaded_litert"
+
+
+def test_the_models_panel_is_one_list_in_the_sessions_language() -> None:
+    at = open_page("app_pages/home.py", "es")
+    assert not at.sidebar.markdown  # closed: nothing sent
+    at.session_state["sidebar_models"] = True  # a student opens it
+    at.run()
+    [panel] = [m.value for m in at.sidebar.markdown]  # one element, not one per model
+    for name in [*MODELS, *DATASETS]:
+        assert f"`{name}` — " in panel
+    assert "espejo local" in panel or "en disco" in panel
+
+
+def test_a_failed_model_shows_its_reason_under_it(tmp_path: Path, monkeypatch) -> None:
+    """The reason (an address with dots, brackets in a message) reads as it is, not as
+    Markdown: a link or list syntax in an error must not reshape the panel."""
+    monkeypatch.setenv("PLAYGROUND_MODEL_DIR", str(tmp_path / "mirror"))
+    monkeypatch.setenv("PLAYGROUND_CACHE_DIR", str(tmp_path / "cache"))
+    url = "https://models.invalid/[x]/model.tflite"
+    spec = dataclasses.replace(
+        MODELS["mobilenet-v1-0.25-128-quant-tflite"],
+        id="test-unreachable",
+        files=(RemoteFile("model.tflite", url), RemoteFile("labels.txt", url)),
+    )
+    monkeypatch.setitem(MODELS, spec.id, spec)
+    with pytest.raises(DownloadError):
+        load_model(spec.id)
+    try:
+        lines = panel_markdown(status_generation(), "es").splitlines()
+        row = lines.index("- `test-unreachable` — no disponible")
+        assert lines[row + 1].startswith("  - :gray[")
+        assert "models\\.invalid/\\[x\\]/model\\.tflite" in lines[row + 1]
+    finally:
+        forget(spec.id)
+
+
+def test_a_cached_figure_makes_its_dictionary_once() -> None:
+    """`st.plotly_chart` asks for `to_dict()` on every rerun; a kept figure answers with the
+    same dictionary, equal to the one the figure it froze gives."""
+    values = np.arange(4, dtype=np.float32).reshape(2, 2)
+    figure = grid_figure(values, ["a", "b"])
+    assert isinstance(figure, FrozenFigure)
+    assert figure.to_dict() is figure.to_dict()
+    assert figure.to_dict()["data"][0]["type"] == "heatmap"
 
 
 def test_one_tensor_is_drawn_once_and_another_afresh() -> None:

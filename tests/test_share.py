@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 from dataclasses import asdict
@@ -10,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
-from components.share import qr_png
+from components.share import qr_data_uri
 from models.errors import BadInput
 from models.training import presets
 from models.training.config import with_changes
@@ -59,6 +60,8 @@ def test_a_garbled_short_link_is_refused_with_the_link_message(text) -> None:
 
 def test_the_qr_code_reads_back_as_the_link() -> None:
     url = "http://127.0.0.1:8501/tensors?lang=es&t=fib&op=slice&a=t[1:4]"
-    image = cv2.imdecode(np.frombuffer(qr_png(url), np.uint8), cv2.IMREAD_GRAYSCALE)
+    header, data = qr_data_uri(url).split(",", 1)
+    assert header == "data:image/png;base64"
+    image = cv2.imdecode(np.frombuffer(base64.b64decode(data), np.uint8), cv2.IMREAD_GRAYSCALE)
     text, _, _ = cv2.QRCodeDetector().detectAndDecode(image)
     assert text == url

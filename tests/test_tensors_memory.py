@@ -38,12 +38,17 @@ def test_the_code_shown_is_the_loop_counted(mode) -> None:
 def test_the_page_shows_the_leak_and_its_cure() -> None:
     at = open_page("app_pages/tensor_explorer.py", "en")
     assert not at.exception
+    assert "numTensors" not in [m.label for m in at.metric]  # closed: the lesson waits
+    at.session_state["tensor_memory"] = True  # a student opens it
+    at.run()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["numTensors"] == "1,200"  # 300 frames × 4 tensors, nothing disposed
     assert "A leak" in " ".join(c.value for c in at.caption)
     at.radio(key="tensor_memory_mode").set_value("tidy").run()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["numTensors"] == "0" and metrics["numBytes"] == "0 B"
+    at.session_state["tensor_memory_code"] = True  # the lesson's code panel, opened
+    at.run()
     assert "tf.tidy(() => img.toFloat().div(255).expandDims(0))" in " ".join(
         c.value for c in at.code
     )
