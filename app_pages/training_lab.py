@@ -7,6 +7,7 @@ from components.code_panel import code_panel
 from components.feedback import show_error
 from components.heavy_slots import heavy_work
 from components.i18n import t
+from components.mnist_sprite import sprite_section
 from models.errors import PlaygroundError
 from models.training.build import metric_name
 from models.training.code import keras_code, tfjs_code
@@ -78,3 +79,5 @@ if config is not None and data is not None:
         keras_code(config, data.input_shape, data.problem),
         tfjs_code(config, data.input_shape, data.problem),
     )
+    if config.dataset == "mnist":
+        sprite_section(data)

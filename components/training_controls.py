@@ -228,7 +228,12 @@ def optimizer_controls(problem: str) -> None:
         left.number_input(t("training.momentum"), key="training_momentum", step=0.1, format="%g")
     if optimizer == "sgd":
         right.checkbox(t("training.nesterov"), key="training_nesterov")
-    st.selectbox(t("training.initializer"), list(INITIALIZERS), key="training_initializer")
+    st.selectbox(
+        t("training.initializer"),
+        list(INITIALIZERS),
+        key="training_initializer",
+        help=t("training.initializer_help"),
+    )
     left, right = st.columns(2)
     left.number_input("L1", key="training_l1", step=0.001, format="%g")
     right.number_input("L2", key="training_l2", step=0.001, format="%g")

@@ -227,3 +227,24 @@ def test_max_norm_is_a_control_both_codes_show():
     assert not at.exception
     assert "kernel_constraint=keras.constraints.MaxNorm(max_value=2.0, axis=0)" in texts(at.code)
     assert "tf.constraints.maxNorm({maxValue: 2.0, axis: 0})" in texts(at.code)
+
+
+def test_the_mnist_data_is_shown_as_the_course_s_sprite_sheet_and_batches() -> None:
+    at = open_page(PAGE, "en")
+    at.selectbox(key="training_preset").select("mnist-cnn").run()
+    assert not at.exception
+    before = len(at.get("image"))  # closed: the sheet waits until opened
+    at.session_state["training_sprite"] = True
+    at.run()
+    assert not at.exception
+    assert len(at.get("image")) == before + 3  # the sheet, the batch's rows and digits
+    assert "5,500 digits this run trains on" in texts(at.caption)  # the course's 5,500
+    labels = next(c.value for c in at.code if "→" in c.value).splitlines()
+    assert len(labels) == 8  # the default batch of 8, one line of ten bytes each
+    assert all(line.split()[:10].count("01") == 1 for line in labels)
+    at.number_input(key="training_sprite_batch").set_value(1).run()
+    after = next(c.value for c in at.code if "→" in c.value).splitlines()
+    assert after != labels  # the next call: other rows of the sheet
+    at.session_state["training_sprite_code"] = True  # the code panel, opened
+    at.run()
+    assert "data.nextTrainBatch(8)" in " ".join(c.value for c in at.code)

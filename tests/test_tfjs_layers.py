@@ -242,3 +242,30 @@ def test_reads_a_layers_model_that_tensorflow_js_wrote(tmp_path) -> None:
     model = load_layers_model(tmp_path / "m")
     assert [type(la).__name__ for la in model.layers][:2] == ["Conv2D", "BatchNormalization"]
     assert np.abs(model.predict(x, verbose=0) - theirs).max() <= TFJS_TOLERANCE
+
+
+def test_every_training_lab_initializer_is_written_as_tfjs_reads_it(tmp_path) -> None:
+    """A Training-lab model exported with any of the deck's initializers loads in TF.js: one
+    Dense layer per initializer, each kernel's initializer config in the model.json."""
+    from models.training.initializers import INITIALIZERS
+
+    keras.utils.set_random_seed(5)
+    model = keras.Sequential(
+        [
+            keras.Input((4,)),
+            *(
+                keras.layers.Dense(4, activation="tanh", kernel_initializer=spec.keras)
+                for spec in INITIALIZERS.values()
+            ),
+        ]
+    )
+    save_layers_model(model, tmp_path / "m")
+    x = _batch(model)
+    report = _tfjs_predict(tmp_path / "m", x, tmp_path)
+    out = report["outputs"][0]
+    theirs = np.array(out["data"], dtype=np.float32).reshape(out["shape"])
+    assert np.abs(theirs - model.predict(x, verbose=0)).max() <= TFJS_TOLERANCE
+    text = (tmp_path / "m" / "model.json").read_text()
+    assert '"LeCunNormal"' in text and '"LecunNormal"' not in text  # as TF.js spells it
+    back = load_layers_model(tmp_path / "m")  # and read back as Keras spells it
+    np.testing.assert_array_equal(back.predict(x, verbose=0), model.predict(x, verbose=0))

@@ -349,3 +349,63 @@ def test_max_norm_keeps_each_unit_s_incoming_weights_within_the_bound() -> None:
         config, data.input_shape, data.problem
     )
     assert from_url(to_url(config)).max_norm == 0.5
+
+
+def _second_kernel(initializer: str) -> np.ndarray:
+    """The 256 × 256 kernel of a Dense(256) after a Dense(256), as `initializer` starts it."""
+    from models.training.build import build_layers
+
+    config = with_changes(
+        presets.preset("circles").config,
+        initializer=initializer,
+        layers=(LayerSpec("dense", 256), LayerSpec("dense", 256), LayerSpec("dense", 1)),
+    )
+    return build_layers(config, (2,)).layers[1].kernel.numpy()
+
+
+def test_every_initializer_of_the_deck_starts_the_kernels_as_the_deck_says() -> None:
+    # 004_…, "Capas en Keras - Inicializadores": the formulas for fan_in = fan_out = 256
+    fan = 256
+    exact = {"zeros": 0.0, "ones": 1.0, "constant": 5.0}  # Constant(value = 5)
+    bounds = {
+        "random_uniform": 0.05,  # RandomUniform(minval = -0.05, maxval = 0.05)
+        "truncated_normal": 2 * 0.05,  # values past two standard deviations are redrawn
+        "lecun_uniform": math.sqrt(3 / fan),
+        "glorot_uniform": math.sqrt(6 / (fan + fan)),
+        "he_uniform": math.sqrt(6 / fan),
+    }
+    spreads = {
+        "random_normal": 0.05,
+        "lecun_normal": math.sqrt(1 / fan),
+        "glorot_normal": math.sqrt(2 / (fan + fan)),
+        "he_normal": math.sqrt(2 / fan),
+        "variance_scaling": math.sqrt(1.0 / fan),  # scale = 1.0, mode = 'fan_in'
+    }
+    from models.training.config import INITIALIZERS
+
+    assert set(INITIALIZERS) == {*exact, *bounds, *spreads, "orthogonal"}
+    for name, value in exact.items():
+        assert np.all(_second_kernel(name) == value), name
+    for name, limit in bounds.items():
+        kernel = _second_kernel(name)
+        assert np.abs(kernel).max() <= limit + 1e-6 and np.abs(kernel).max() > 0.9 * limit, name
+    for name, spread in spreads.items():
+        assert abs(_second_kernel(name).std() / spread - 1) < 0.1, name
+    kernel = _second_kernel("orthogonal")  # Orthogonal(gain = 1.0)
+    np.testing.assert_allclose(kernel.T @ kernel, np.eye(fan), atol=1e-4)
+
+
+def test_the_python_panel_builds_each_initializer_as_the_lab_does() -> None:
+    """The panel's model definition, run as a student would paste it, starts its kernels with
+    the same initializer class and arguments as the lab's model."""
+    from models.training.build import build_layers
+    from models.training.config import INITIALIZERS
+
+    for name in INITIALIZERS:
+        config = with_changes(presets.preset("circles").config, initializer=name)
+        namespace: dict = {}
+        exec(keras_code(config, (2,), "binary").split("model.summary()")[0], namespace)  # noqa: S102
+        theirs = namespace["model"].layers[0].kernel_initializer
+        ours = build_layers(config, (2,)).layers[0].kernel_initializer
+        assert type(theirs) is type(ours), name
+        assert theirs.get_config() == ours.get_config(), name

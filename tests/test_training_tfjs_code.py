@@ -209,3 +209,19 @@ def test_early_stopping_runs_in_tfjs_as_the_panel_shows_it(tmp_path) -> None:
     given = {"xTrain": data.x_train, "yTrain": data.y_train, "xVal": data.x_val, "yVal": data.y_val}
     result = _run_snippet(tmp_path, code, {"arrays": {k: _tensor(v) for k, v in given.items()}})
     assert 3 <= len(result["epochs"]) < 40  # it stopped, after at least patience + 1 epochs
+
+
+def test_every_initializer_of_the_panel_trains_in_tfjs(tmp_path) -> None:
+    """Each of the deck's initializers as the panel writes it, in one network per
+    initializer, trains an epoch in TensorFlow.js (an unknown name or argument throws)."""
+    from models.training.config import INITIALIZERS
+
+    data = make_dataset("circles", 0.2)
+    given = {"xTrain": data.x_train, "yTrain": data.y_train, "xVal": data.x_val, "yVal": data.y_val}
+    for initializer in INITIALIZERS:
+        config = replace(presets.preset("circles").config, epochs=1, initializer=initializer)
+        code = tfjs_code(config, data.input_shape, data.problem)
+        if initializer != "glorot_uniform":
+            assert code.count("kernelInitializer: ") == len(config.layers), initializer
+        result = _run_snippet(tmp_path, code, {"arrays": {k: _tensor(v) for k, v in given.items()}})
+        assert len(result["epochs"]) == 1, initializer

@@ -40,6 +40,9 @@ _KERAS3_ONLY = {"quantization_config", "optional", "lora_rank", "lora_alpha", "s
 _REFUSED = {"Lambda", "TFSMLayer", "TorchModuleWrapper", "JaxLayer", "FlaxLayer"}
 # Weights Keras 3 renamed: TF.js (like Keras 2) still looks them up by the old name.
 _TFJS_WEIGHT_NAMES = {"DepthwiseConv2D": {"kernel": "depthwise_kernel"}}
+# Classes TF.js spells otherwise (its registry is case-sensitive): Keras 3 name → TF.js name.
+_TFJS_CLASS_NAMES = {"LecunNormal": "LeCunNormal", "LecunUniform": "LeCunUniform"}
+_KERAS_CLASS_NAMES = {tfjs: keras_name for keras_name, tfjs in _TFJS_CLASS_NAMES.items()}
 # Keras 3 regularizer classes; TF.js knows only L1L2 (with both factors).
 _REGULARIZERS = {"L1": ("l1",), "L2": ("l2",), "L1L2": ("l1", "l2")}
 
@@ -63,7 +66,8 @@ def _legacy(value: Any) -> Any:
         if value["class_name"] in _REGULARIZERS:
             factors = {k: float(value["config"].get(k, 0.0)) for k in ("l1", "l2")}
             return {"class_name": "L1L2", "config": factors}
-        return {"class_name": value["class_name"], "config": _legacy(value["config"])}
+        name = _TFJS_CLASS_NAMES.get(value["class_name"], value["class_name"])
+        return {"class_name": name, "config": _legacy(value["config"])}
     return {key: _legacy(item) for key, item in value.items() if key not in _KERAS3_ONLY}
 
 
@@ -187,6 +191,18 @@ def _layer_class(path: Path, name: Any) -> str:
     return name
 
 
+def _keras_spelling(value: Any) -> Any:
+    """A layer's config with the objects inside it (initializers) named as Keras names them."""
+    if isinstance(value, list):
+        return [_keras_spelling(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    renamed = {key: _keras_spelling(item) for key, item in value.items()}
+    if isinstance(renamed.get("class_name"), str) and "config" in renamed:
+        renamed["class_name"] = _KERAS_CLASS_NAMES.get(renamed["class_name"], renamed["class_name"])
+    return renamed
+
+
 def _keras3_layer(path: Path, entry: Any, functional: bool) -> dict:
     if not isinstance(entry, dict) or not isinstance(entry.get("config"), dict):
         raise _bad(
@@ -196,7 +212,7 @@ def _keras3_layer(path: Path, entry: Any, functional: bool) -> dict:
     layer = {
         "module": "keras.layers",
         "class_name": class_name,
-        "config": dict(entry["config"]),
+        "config": _keras_spelling(entry["config"]),
         "registered_name": None,
     }
     if functional:

@@ -12,6 +12,8 @@ import numpy as np
 from models.digits.mnist_cnn import build_mnist_cnn
 from models.training.config import PLAIN_LAYERS, TrainConfig
 from models.training.data import BINARY, MULTICLASS, REGRESSION, Dataset
+from models.training.initializers import DEFAULT as DEFAULT_INITIALIZER
+from models.training.initializers import INITIALIZERS
 from models.training.presets import mnist_cnn_layers
 
 # Losses the lab offers for each kind of problem (only those are valid there).
@@ -50,7 +52,7 @@ def _is_seed_cnn(config: TrainConfig) -> bool:
     """The unchanged course CNN is built by models/digits/mnist_cnn.py, its one definition."""
     return (
         config.layers == mnist_cnn_layers()
-        and config.initializer == "glorot_uniform"
+        and config.initializer == DEFAULT_INITIALIZER
         and _regularizer(config) is None
         and not config.max_norm
     )
@@ -61,7 +63,7 @@ def build_layers(config: TrainConfig, input_shape: tuple[int, ...]) -> keras.Mod
     if input_shape == (28, 28, 1) and _is_seed_cnn(config):
         return build_mnist_cnn()
     weights = {
-        "kernel_initializer": config.initializer,
+        "kernel_initializer": INITIALIZERS[config.initializer].keras,
         "kernel_regularizer": _regularizer(config),
         # The deck's constraints.MaxNorm(max_value=2, axis=0): axis 0 of a Dense kernel is
         # its inputs, so each unit's incoming weights are rescaled to a norm ≤ max_value.

@@ -11,6 +11,8 @@ from models.training.data import (
     REGRESSION,
     holds_out,
 )
+from models.training.initializers import DEFAULT as DEFAULT_INITIALIZER
+from models.training.initializers import INITIALIZERS
 
 _KERAS_OPTIMIZERS = {
     "sgd": "SGD",
@@ -30,21 +32,12 @@ _TFJS_LOSSES = {
     "sparse_categorical_crossentropy": "'sparseCategoricalCrossentropy'",
     "kl_divergence": "'kullbackLeiblerDivergence'",
 }
-_TFJS_INITIALIZERS = {
-    "glorot_uniform": "glorotUniform",
-    "glorot_normal": "glorotNormal",
-    "he_uniform": "heUniform",
-    "he_normal": "heNormal",
-    "lecun_normal": "leCunNormal",
-    "random_normal": "randomNormal",
-    "zeros": "zeros",
-}
 
 
 def _keras_weights(config: TrainConfig) -> str:
     parts = []
-    if config.initializer != "glorot_uniform":
-        parts.append(f'kernel_initializer="{config.initializer}"')
+    if config.initializer != DEFAULT_INITIALIZER:
+        parts.append(f"kernel_initializer={INITIALIZERS[config.initializer].python}")
     if config.l1 or config.l2:
         parts.append(f"kernel_regularizer=keras.regularizers.L1L2(l1={config.l1}, l2={config.l2})")
     if config.max_norm:
@@ -138,8 +131,8 @@ class LiveCharts(keras.callbacks.Callback):
 
 def _tfjs_layer(spec: LayerSpec, config: TrainConfig, first: str) -> str:
     init = ""
-    if spec.kind in ("dense", "conv2d") and config.initializer != "glorot_uniform":
-        init = f", kernelInitializer: '{_TFJS_INITIALIZERS[config.initializer]}'"
+    if spec.kind in ("dense", "conv2d") and config.initializer != DEFAULT_INITIALIZER:
+        init = f", kernelInitializer: {INITIALIZERS[config.initializer].tfjs}"
     if spec.kind in ("dense", "conv2d") and (config.l1 or config.l2):
         init += f", kernelRegularizer: tf.regularizers.l1l2({{l1: {config.l1}, l2: {config.l2}}})"
     if spec.kind in ("dense", "conv2d") and config.max_norm:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from models.training import initializers
+
 # Layers without settings, keeping their input's shape: Keras class, TF.js factory, and
 # trainable values per channel of their input (a scale and a shift; BatchNormalization
 # also keeps a moving mean and variance). LeakyReLU's slope is the course's α = 0.3.
@@ -20,15 +22,7 @@ PLAIN_LAYERS = {
 }
 LAYER_KINDS = ("dense", "conv2d", "maxpool", "flatten", "dropout", *PLAIN_LAYERS)
 ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "softplus")
-INITIALIZERS = (
-    "glorot_uniform",
-    "glorot_normal",
-    "he_uniform",
-    "he_normal",
-    "lecun_normal",
-    "random_normal",
-    "zeros",
-)
+INITIALIZERS = tuple(initializers.INITIALIZERS)
 OPTIMIZERS = ("sgd", "adagrad", "adadelta", "rmsprop", "adam")
 SCHEDULES = ("none", "time_decay", "step", "plateau")
 MONITORS = ("val_loss", "loss")
@@ -57,7 +51,7 @@ class TrainConfig:
     learning_rate: float = 0.001
     momentum: float = 0.0
     nesterov: bool = False
-    initializer: str = "glorot_uniform"
+    initializer: str = initializers.DEFAULT
     l1: float = 0.0
     l2: float = 0.0
     max_norm: float = 0.0  # MaxNorm constraint on each unit's incoming weights; 0 = none
