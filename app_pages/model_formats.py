@@ -11,6 +11,7 @@ from components.format_views import (
     show_model,
 )
 from components.i18n import option_labels, t
+from components.quantize_views import counter_example
 
 st.title(t("formats.title"))
 st.caption(t("formats.intro"))
@@ -32,3 +33,4 @@ if picked is not None:
     run_panel(picked)
     convert_panel(picked)
 code_panel(*code_snippets(picked))
+counter_example()

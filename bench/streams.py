@@ -3,7 +3,7 @@ on the Live pose page at once, answered frames per second per stream.
 
 Each stream is what a browser does, without the browser: a websocket session opens the page
 (Streamlit's own protocol, as `bench classroom`), an aiortc peer connection sends a camera
-of the size the page asks for (480×360; `--camera-width`) at 30 frames/s (`--camera-fps`;
+of the size and rate the page asks for (480×360 at 20 frames/s; `--camera-width`, `--camera-fps`;
 squat.bmp walking across the frame, VP8 as Chromium sends it), the
 SDP offer goes to the page's streamlit-webrtc component as the component's value, and the
 answer comes back in the component's arguments. Then, for `--seconds`, the frames the
@@ -32,7 +32,7 @@ from websockets.asyncio.client import connect
 from bench.classroom import bench_server, rerun_message
 from bench.pose import _frames
 from bench.streamlit_server import RunningApp
-from components.webrtc import CAMERA_WIDTH
+from components.webrtc import CAMERA_FPS, CAMERA_WIDTH
 
 MAX_STREAMS = 16
 PAGE = "pose"
@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--streams", type=int, default=8, help=f"at most {MAX_STREAMS}")
     p.add_argument("--seconds", type=float, default=20.0, help="counting time per stream")
     p.add_argument("--url", help="a running server on 127.0.0.1")
-    p.add_argument("--camera-fps", type=int, default=30, help="frames/s each camera sends")
+    p.add_argument("--camera-fps", type=int, default=CAMERA_FPS, help="frames/s each camera sends")
     p.add_argument("--camera-width", type=int, default=CAMERA_WIDTH, help="camera width (4:3)")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds to connect a stream")
     p.set_defaults(func=run)

@@ -44,6 +44,7 @@ def share_box(params: dict[str, str], page: str, key: str) -> str:
     with st.container(key=key):
         st.code(url, language=None, wrap_lines=True)
         st.caption(t("share.copy_help", length=len(url)))
-        with st.popover(t("share.qr"), icon="📱"):
-            st.image(qr_data_uri(url), caption=t("share.qr_help"), width=260)
+        qr = st.popover(t("share.qr"), icon="📱", key=f"{key}_qr", on_change="rerun")
+        if qr.open:  # drawn when asked for, not on every rerun of every session
+            qr.image(qr_data_uri(url), caption=t("share.qr_help"), width=260)
     return url

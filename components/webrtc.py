@@ -39,10 +39,17 @@ PUBLIC_STUN = [{"urls": ["stun:stun.l.google.com:19302"]}]
 # 192×144 (or 256×192) letterbox either way, and the server decodes, converts, draws and
 # encodes 44 % fewer pixels per frame. On two cores, eight 30 fps streams at 640×480 are more
 # than aiortc keeps up with, and then every stream falls to ~4 frames/s; at 480×360 each is
-# answered at ~24 (`python -m bench streams`, docs/DEVELOPING.md).
-CAMERA_WIDTH, CAMERA_HEIGHT = 480, 360
+# answered at ~24 (`python -m bench streams`, docs/DEVELOPING.md). And 20 frames/s rather than
+# a webcam's 30: the server decodes every frame a browser sends (VP8 cannot skip one), and
+# past ~160 frames/s in all it falls behind and every stream collapses (eight 30 fps cameras
+# on a slower two-core machine: ~5.5 answered each; at 20 fps: ~19.7 each).
+CAMERA_WIDTH, CAMERA_HEIGHT, CAMERA_FPS = 480, 360, 20
 VIDEO_CONSTRAINTS = {
-    "video": {"width": {"ideal": CAMERA_WIDTH}, "height": {"ideal": CAMERA_HEIGHT}},
+    "video": {
+        "width": {"ideal": CAMERA_WIDTH},
+        "height": {"ideal": CAMERA_HEIGHT},
+        "frameRate": {"ideal": CAMERA_FPS, "max": 30},
+    },
     "audio": False,
 }
 

@@ -95,3 +95,22 @@ def test_the_course_s_iris_v1_is_built_once_as_a_tfjs_layers_model(tmp_path, mon
     out = report["outputs"][0]
     guesses = np.array(out["data"]).reshape(out["shape"]).argmax(axis=1)
     assert guesses.tolist() == [0, 1, 2]  # setosa, versicolor, virginica, in TF.js itself
+
+
+def test_the_uint8_counter_example_shows_movenet_breaking() -> None:
+    at = open_page(PAGE, "es")
+    assert not at.exception
+    at.session_state["formats_quant"] = True  # a student opens the counter-example
+    at.run()
+    at.button(key="formats_quant_run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d.value for d in at.dataframe if "Pesos guardados como" in d.value.columns)
+    assert list(table.iloc[:, 0]) == ["float32", "float16", "uint16", "uint8"]
+    assert list(table.iloc[:, 1])[1:] == [
+        "--quantize_float16",
+        "--quantize_uint16",
+        "--quantize_uint8",
+    ]
+    moved = [float(cell.split()[0]) for cell in table.iloc[:, 3]]
+    assert moved[:3] == [0.0, 0.0, moved[2]] and moved[2] < 2 < 30 < moved[3]
+    assert "uint8 movió los puntos clave" in _texts(at)

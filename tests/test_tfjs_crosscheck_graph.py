@@ -22,6 +22,7 @@ import tensorflow as tf
 from PIL import Image
 
 from models.formats.tfjs_graph import TFJS_OPS, load_graph_model, save_graph_model
+from models.formats.tfjs_quantize import quantized_copy
 from models.loading import TENSORFLOW, load_model
 
 TFJS = Path(__file__).resolve().parent / "tfjs"
@@ -203,3 +204,22 @@ def test_control_flow_runs_in_tfjs(tmp_path) -> None:
         expected = branchy(x)["scores"].numpy()
         np.testing.assert_allclose(ours(x)["scores"], expected, rtol=1e-6)
         np.testing.assert_allclose(report["arrays"]["scores"], expected, rtol=1e-5)
+
+
+def test_movenet_stored_as_uint8_breaks_in_tfjs_as_it_does_here(shared, tmp_path) -> None:
+    """The Model formats page's counter-example is TF.js's own behaviour, not our reader's:
+    TF.js loading the uint8 copy gives what we compute from it, and that is far from the
+    model as shipped (float16), while the pose found by both stays the same broken one."""
+    original = shared / "models" / "movenet-singlepose-lightning"
+    folder = quantized_copy(original, "uint8", tmp_path / "movenet-uint8")
+    image = Image.open(shared / "data" / "pose" / "squat.bmp").convert("RGB")
+    side = max(image.size)
+    square = Image.new("RGB", (side, side))
+    square.paste(image, (0, 0))
+    pixels = np.asarray(square.resize((192, 192), Image.BILINEAR), dtype=np.int32)[None]
+    report = _run_tfjs(folder, {"input": pixels}, tmp_path)
+    ours = load_graph_model(folder)(pixels)["Identity"]
+    assert np.abs(report["arrays"]["Identity"] - ours).max() <= MOVENET_TOLERANCE
+    shipped = load_graph_model(original)(pixels)["Identity"]
+    moved = np.abs(ours[..., :2] - shipped[..., :2]).mean()  # in units of the square's side
+    assert moved > 0.1, moved
