@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+from functools import lru_cache
+
 import streamlit as st
 
-from components.i18n import current_language, t
-
-_KEPT = "nav_pages"  # session state: (language, pages)
+from components.i18n import LANGUAGES, current_language, translate
 
 # (file, translation key of the title, icon, url path)
 PAGES = [
@@ -27,23 +28,21 @@ PAGES = [
 def build_pages() -> list[st.Page]:
     """One st.Page per entry of PAGES, titled in the session's language; home is the default.
 
-    Kept in the session for its language: making the twelve pages (each resolving its file
-    on disk) was a tenth of a Tensor explorer rerun, on every rerun of every session. Not
-    shared between sessions: Streamlit marks the page it is about to run on the object.
+    Made once per process and language, then copied for each run: making the twelve pages
+    (each resolving its file on disk) was a sixth of a Tensor explorer visit, for every
+    session (`python -m bench classroom`). Copies, because Streamlit marks on the object
+    the page it is about to run, and two sessions may run the same page at once.
     """
-    lang = current_language()
-    kept = st.session_state.get(_KEPT)
-    if kept is None or kept[0] != lang:
-        kept = st.session_state[_KEPT] = (lang, _make_pages())
-    return kept[1]
+    return [copy.copy(page) for page in _pages(current_language())]
 
 
-def _make_pages() -> list[st.Page]:
+@lru_cache(maxsize=len(LANGUAGES))
+def _pages(lang: str) -> tuple[st.Page, ...]:
     """Streamlit serves the default page at `/` only, so `/home` (typed, or in an old link)
     would answer "Page not found": a hidden page there switches to Home, keeping the query.
     """
     pages = [
-        st.Page(path, title=t(key), icon=icon, url_path=url, default=(url == ""))
+        st.Page(path, title=translate(key, lang), icon=icon, url_path=url, default=(url == ""))
         for path, key, icon, url in PAGES
     ]
     home = pages[0]
@@ -51,5 +50,5 @@ def _make_pages() -> list[st.Page]:
     def home_alias() -> None:
         st.switch_page(home, query_params=st.query_params.to_dict())
 
-    alias = st.Page(home_alias, title=t("nav.home"), url_path="home", visibility="hidden")
-    return [*pages, alias]
+    title = translate("nav.home", lang)
+    return (*pages, st.Page(home_alias, title=title, url_path="home", visibility="hidden"))

@@ -138,6 +138,9 @@ def test_a_shared_link_restores_tensor_and_operation() -> None:
     assert at.text_input(key="tensor_arg_slice").value == "t[1:4]"
     assert "const result = tf.slice(t, [1], [3]);" in codes(at)
     assert "http://localhost:8501/tensors?lang=en&t=fib&op=slice&a=t[1:4]" in codes(at)
+    assert not [i for i in at.get("image") if "Scan it" in str(i.proto)]  # drawn when asked
+    at.session_state["tensor_share_qr"] = True  # a student opens the QR popover
+    at.run()
     assert [i for i in at.get("image") if "Scan it" in str(i.proto)], "the QR code"
 
 
