@@ -44,7 +44,7 @@ with results:
         data = training_controls.dataset_for(config)
         model = prepare(config, data) if start else None
     except PlaygroundError as error:
-        show_error(error)
+        show_error(training_controls.labelled(error))
         model = None
     if model is not None:
         st.query_params["train"] = to_url(config)

@@ -15,7 +15,7 @@ import streamlit as st
 
 from components import model_cache
 from components.i18n import option_labels, t
-from models.errors import BadInput
+from models.errors import BadInput, PlaygroundError
 from models.training import presets
 from models.training.build import LOSSES
 from models.training.config import (
@@ -55,6 +55,28 @@ _FIELDS = {
     "training_per_batch": "per_batch",
     "training_early_stopping": "early_stopping",
 }
+
+# TrainConfig field → its control's label: a translation key, or the name the control shows
+_LABEL_KEYS = {
+    "learning_rate": "training.learning_rate",
+    "momentum": "training.momentum",
+    "decay": "training.decay",
+    "factor": "training.factor",
+    "patience": "training.patience",
+    "early_stopping": "training.early_stopping",
+    "validation_split": "training.val_split",
+}
+_NAMES = {"l1": "L1", "l2": "L2", "max_norm": "MaxNorm"}
+
+
+def labelled(error: PlaygroundError) -> PlaygroundError:
+    """`error` naming the control a student sees ("Tasa de aprendizaje", "MaxNorm") instead of
+    the configuration field it checked (`learning_rate`, `max_norm`)."""
+    name = error.params.get("name")
+    if error.code != "training_parameter" or not isinstance(name, str):
+        return error
+    label = t(_LABEL_KEYS[name]) if name in _LABEL_KEYS else _NAMES.get(name, name)
+    return type(error)(error.message, code=error.code, **{**error.params, "name": label})
 
 
 def layers_frame(layers: tuple[LayerSpec, ...]) -> pd.DataFrame:
@@ -100,7 +122,7 @@ def apply_link_once() -> None:
             apply_config(config)
             state["training_link_status"] = None
         except BadInput as error:
-            state["training_link_status"] = error
+            state["training_link_status"] = labelled(error)
     if "training_preset" not in state:
         apply_config(presets.preset("linear").config)
     keep_hidden_settings()
@@ -235,10 +257,10 @@ def optimizer_controls(problem: str) -> None:
         help=t("training.initializer_help"),
     )
     left, right = st.columns(2)
-    left.number_input("L1", key="training_l1", step=0.001, format="%g")
-    right.number_input("L2", key="training_l2", step=0.001, format="%g")
+    left.number_input(_NAMES["l1"], key="training_l1", step=0.001, format="%g")
+    right.number_input(_NAMES["l2"], key="training_l2", step=0.001, format="%g")
     left.number_input(
-        "MaxNorm",
+        _NAMES["max_norm"],
         key="training_max_norm",
         step=0.5,
         format="%g",

@@ -229,6 +229,20 @@ def test_max_norm_is_a_control_both_codes_show():
     assert "tf.constraints.maxNorm({maxValue: 2.0, axis: 0})" in texts(at.code)
 
 
+def test_a_range_error_names_the_control_not_the_config_field():
+    at = open_page(PAGE, "es")
+    at.number_input(key="training_max_norm").set_value(500.0)
+    at.button(key="training_start").click().run()
+    assert not at.exception
+    assert "MaxNorm debe ser un número de 0 a 100, no 500.0" in texts(at.error)
+    at.number_input(key="training_max_norm").set_value(0.0)
+    at.selectbox(key="training_optimizer").set_value("sgd").run()
+    at.number_input(key="training_momentum").set_value(1.5)
+    at.button(key="training_start").click().run()
+    assert "Momento debe ser un número de 0 a 1, no 1.5" in texts(at.error)
+    assert "max_norm" not in texts(at.error) and "momentum" not in texts(at.error)
+
+
 def test_the_mnist_data_is_shown_as_the_course_s_sprite_sheet_and_batches() -> None:
     at = open_page(PAGE, "en")
     at.selectbox(key="training_preset").select("mnist-cnn").run()
