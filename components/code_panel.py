@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.i18n import t
+from components.lazy_expander import opened
 
 
 def code_panel(python: str, tfjs: str, *, expanded: bool = False, key: str | None = None) -> None:
@@ -12,12 +13,13 @@ def code_panel(python: str, tfjs: str, *, expanded: bool = False, key: str | Non
 
     With a `key`, a closed panel sends nothing until a student opens it (a rerun then), for
     a page whose reruns a class repeats (`python -m bench classroom`)."""
+    label = t("common.code_panel")
     if key is None:
-        box = st.expander(t("common.code_panel"), expanded=expanded)
+        box = st.expander(label, expanded=expanded)
     else:
-        box = st.expander(t("common.code_panel"), expanded=expanded, key=key, on_change="rerun")
-        if not box.open:
-            return
+        box = opened(label, key, expanded=expanded)
+    if box is None:
+        return
     with box:
         tab_py, tab_js = st.tabs(["Python", "TF.js"])
         with tab_py:

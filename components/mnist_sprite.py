@@ -10,6 +10,7 @@ import streamlit as st
 from components.code_panel import code_panel
 from components.digit_views import enlarge
 from components.i18n import t
+from components.lazy_expander import opened
 from models.digits.sprite import label_bytes, next_train_batch, python_code, sprite, tfjs_code
 from models.training.data import Dataset
 
@@ -21,10 +22,8 @@ TILE = 56  # a digit's side on screen
 
 def sprite_section(data: Dataset) -> None:
     """An expander that runs only while open: the sheet, then one batch, then the code."""
-    box = st.expander(
-        t("training.sprite.header"), icon="🎞️", key="training_sprite", on_change="rerun"
-    )
-    if not box.open:
+    box = opened(t("training.sprite.header"), "training_sprite", icon="🎞️")
+    if box is None:
         return
     with box:
         rows, labels = sprite(data.x_train), label_bytes(data.y_train)

@@ -12,6 +12,7 @@ from components.code_panel import code_panel
 from components.feedback import show_error
 from components.heavy_slots import heavy_work
 from components.i18n import t
+from components.lazy_expander import opened
 from models.errors import PlaygroundError
 from models.pose.draw import DrawOptions, draw_pose
 from models.pose.quantization import QuantizedRun, compare_quantized, python_code, tfjs_code
@@ -21,8 +22,8 @@ RESULT = "formats_quant_result"  # session state: (photo digest, [QuantizedRun, 
 
 def counter_example() -> None:
     """An expander that runs only while open; the comparison runs on a click (four models)."""
-    box = st.expander(t("formats.quant.header"), icon="⚠️", key="formats_quant", on_change="rerun")
-    if not box.open:
+    box = opened(t("formats.quant.header"), "formats_quant", icon="⚠️")
+    if box is None:
         return
     with box:
         st.caption(t("formats.quant.intro"))

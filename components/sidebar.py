@@ -7,6 +7,7 @@ from functools import lru_cache
 import streamlit as st
 
 from components.i18n import LANGUAGES, current_language, t, translate
+from components.lazy_expander import opened
 from models.errors import PlaygroundError
 from models.loading import is_loaded, last_failure, litert_verdict, status_generation
 from models.store.locate import locate_dataset, locate_model
@@ -85,6 +86,6 @@ def render_sidebar() -> None:
         key="lang_choice",
         on_change=_switch_language,
     )
-    panel = st.sidebar.expander(t("sidebar.models"), key="sidebar_models", on_change="rerun")
-    if panel.open:  # nothing sent on the reruns of a student who never opens it
+    panel = opened(t("sidebar.models"), "sidebar_models", st.sidebar)
+    if panel is not None:  # nothing sent on the reruns of a student who never opens it
         panel.markdown(panel_markdown(status_generation(), lang))

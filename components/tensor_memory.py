@@ -12,6 +12,7 @@ import streamlit as st
 from components.code_panel import code_panel
 from components.figure_cache import FrozenFigure
 from components.i18n import option_labels, t
+from components.lazy_expander import opened
 from components.tensor_view import bytes_text
 from models.tensors.memory import MODES, left_after_frame, memory, python_code, tfjs_code
 
@@ -51,8 +52,8 @@ def memory_section() -> None:
 
     An expander that runs only while open: the lesson was a seventh of every Tensor explorer
     rerun, and a class opening a tensor link has not reached it yet."""
-    box = st.expander(t("tensor.memory.header"), icon="🧹", key="tensor_memory", on_change="rerun")
-    if not box.open:
+    box = opened(t("tensor.memory.header"), "tensor_memory", icon="🧹")
+    if box is None:
         return
     with box:
         st.caption(t("tensor.memory.intro"))

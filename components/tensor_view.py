@@ -19,6 +19,7 @@ from plotly.subplots import make_subplots
 
 from components.figure_cache import cached_figure
 from components.i18n import t
+from components.lazy_expander import opened
 from models.tensors.make import axis_names, count_nonfinite, describe, dtype_name, is_image, nbytes
 from models.tensors.ops import AxisLine
 from models.tensors.printing import is_summarised, python_print, tfjs_print
@@ -380,11 +381,10 @@ def bytes_text(count: int) -> str:
 def show_printed(array: np.ndarray, key: str) -> None:
     """The tensor as Python's print and TF.js's t.print() show it, in an expander `key`
     that prints only while open: most reruns of a class never open it."""
-    box = st.expander(t("tensor.printed"), key=key, on_change="rerun")
-    if not box.open:
-        return
-    with box:
-        _printed(array)
+    box = opened(t("tensor.printed"), key)
+    if box is not None:
+        with box:
+            _printed(array)
 
 
 def _printed(array: np.ndarray) -> None:

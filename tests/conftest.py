@@ -6,6 +6,7 @@
 
 import pylibsrtp  # noqa: F401  (must be first)
 
+import dataclasses
 import os
 import sys
 import tempfile
@@ -37,6 +38,26 @@ def empty_mirror(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("PLAYGROUND_MODEL_DIR", str(tmp_path / "mirror"))
     monkeypatch.setenv("PLAYGROUND_CACHE_DIR", str(tmp_path / "cache"))
     return tmp_path
+
+
+@pytest.fixture
+def unreachable_model(empty_mirror, monkeypatch):
+    """A function registering the model "test-unreachable" with its two files at `url`, an
+    address that never answers, and returning its id; the process forgets it after the test."""
+    from models import loading
+    from models.store.registry import MODELS, RemoteFile
+
+    def register(url: str) -> str:
+        spec = dataclasses.replace(
+            MODELS["mobilenet-v1-0.25-128-quant-tflite"],
+            id="test-unreachable",
+            files=(RemoteFile("model.tflite", url), RemoteFile("labels.txt", url)),
+        )
+        monkeypatch.setitem(MODELS, spec.id, spec)
+        return spec.id
+
+    yield register
+    loading.forget("test-unreachable")
 
 
 @pytest.fixture(autouse=True)

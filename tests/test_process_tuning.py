@@ -4,9 +4,7 @@ Models panel looked up once per change, figures of one tensor built once."""
 
 from __future__ import annotations
 
-import dataclasses
 import gc
-from pathlib import Path
 
 import keras
 import numpy as np
@@ -18,7 +16,7 @@ from components.sidebar import panel_markdown, panel_rows
 from components.tensor_view import grid_figure
 from models.errors import DownloadError
 from models.loading import forget, load_model, status_generation
-from models.store.registry import DATASETS, MODELS, RemoteFile
+from models.store.registry import DATASETS, MODELS
 
 
 def test_reruns_do_not_reset_keras(monkeypatch) -> None:
@@ -67,27 +65,16 @@ def test_the_models_panel_is_one_list_in_the_sessions_language() -> None:
     assert "espejo local" in panel or "en disco" in panel
 
 
-def test_a_failed_model_shows_its_reason_under_it(tmp_path: Path, monkeypatch) -> None:
+def test_a_failed_model_shows_its_reason_under_it(unreachable_model) -> None:
     """The reason (an address with dots, brackets in a message) reads as it is, not as
     Markdown: a link or list syntax in an error must not reshape the panel."""
-    monkeypatch.setenv("PLAYGROUND_MODEL_DIR", str(tmp_path / "mirror"))
-    monkeypatch.setenv("PLAYGROUND_CACHE_DIR", str(tmp_path / "cache"))
-    url = "https://models.invalid/[x]/model.tflite"
-    spec = dataclasses.replace(
-        MODELS["mobilenet-v1-0.25-128-quant-tflite"],
-        id="test-unreachable",
-        files=(RemoteFile("model.tflite", url), RemoteFile("labels.txt", url)),
-    )
-    monkeypatch.setitem(MODELS, spec.id, spec)
+    model_id = unreachable_model("https://models.invalid/[x]/model.tflite")
     with pytest.raises(DownloadError):
-        load_model(spec.id)
-    try:
-        lines = panel_markdown(status_generation(), "es").splitlines()
-        row = lines.index("- `test-unreachable` — no disponible")
-        assert lines[row + 1].startswith("  - :gray[")
-        assert "models\\.invalid/\\[x\\]/model\\.tflite" in lines[row + 1]
-    finally:
-        forget(spec.id)
+        load_model(model_id)
+    lines = panel_markdown(status_generation(), "es").splitlines()
+    row = lines.index(f"- `{model_id}` — no disponible")
+    assert lines[row + 1].startswith("  - :gray[")
+    assert "models\\.invalid/\\[x\\]/model\\.tflite" in lines[row + 1]
 
 
 def test_a_cached_figure_makes_its_dictionary_once() -> None:

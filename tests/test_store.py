@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import shutil
 import threading
@@ -15,7 +14,7 @@ from models import loading
 from models.errors import BadInput, DownloadError
 from models.store.files import model_dir
 from models.store.locate import locate_dataset, locate_model
-from models.store.registry import ALLOWED_HOSTS, DATASETS, MODELS, RemoteFile, model_spec
+from models.store.registry import ALLOWED_HOSTS, DATASETS, MODELS, model_spec
 
 LOCAL_IDS = [
     "movenet-singlepose-lightning",
@@ -112,21 +111,12 @@ def test_a_model_loads_once_and_concurrent_first_loads_share_it():
     assert loading.is_loaded(model_id)
 
 
-def test_a_failed_load_is_remembered_with_its_reason(tmp_path: Path, monkeypatch):
-    monkeypatch.setenv("PLAYGROUND_MODEL_DIR", str(tmp_path / "mirror"))
-    monkeypatch.setenv("PLAYGROUND_CACHE_DIR", str(tmp_path / "cache"))
-    url = "https://models.invalid/model.tflite"
-    spec = dataclasses.replace(
-        MODELS["mobilenet-v1-0.25-128-quant-tflite"],
-        id="test-unreachable",
-        files=(RemoteFile("model.tflite", url), RemoteFile("labels.txt", url)),
-    )
-    monkeypatch.setitem(MODELS, spec.id, spec)
+def test_a_failed_load_is_remembered_with_its_reason(unreachable_model):
+    model_id = unreachable_model("https://models.invalid/model.tflite")
     with pytest.raises(DownloadError, match="models.invalid"):
-        loading.load_model(spec.id)
-    assert "models.invalid" in loading.last_failure(spec.id)
-    assert not loading.is_loaded(spec.id)
-    loading.forget(spec.id)
+        loading.load_model(model_id)
+    assert "models.invalid" in loading.last_failure(model_id)
+    assert not loading.is_loaded(model_id)
 
 
 def test_use_vocab_has_8000_pieces_and_null_scores_read_as_zero(shared: Path):
