@@ -42,6 +42,7 @@ _FIELDS = {
     "training_l1": "l1",
     "training_l2": "l2",
     "training_max_norm": "max_norm",
+    "training_residual": "residual",
     "training_loss": "loss",
     "training_schedule": "schedule",
     "training_decay": "decay",
@@ -186,9 +187,10 @@ def preset_picker() -> str:
 
 
 def layer_editor() -> pd.DataFrame:
-    """The layers as an editable table: add or delete rows, change kinds and units."""
+    """The layers as an editable table (add or delete rows, change kinds and units), and
+    whether hidden Dense layers get skip connections."""
     st.caption(t("training.layers_help"))
-    return st.data_editor(
+    edited = st.data_editor(
         st.session_state["training_layers"],
         key=_EDITOR,
         num_rows="dynamic",
@@ -222,6 +224,8 @@ def layer_editor() -> pd.DataFrame:
             ),
         },
     )
+    st.checkbox(t("training.residual"), key="training_residual", help=t("training.residual_help"))
+    return edited
 
 
 def optimizer_controls(problem: str) -> None:

@@ -180,6 +180,7 @@ def summary_table(model) -> None:
                 "type": t("training.summary.type"),
                 "output_shape": t("training.summary.output_shape"),
                 "params": t("training.summary.params"),
+                "connected_to": t("training.summary.connected_to"),
             }
         ),
         hide_index=True,

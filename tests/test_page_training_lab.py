@@ -11,7 +11,7 @@ import pytest
 from pages_helper import open_page
 
 from models.training import presets
-from models.training.config import OPTIMIZERS, SCHEDULES, with_changes
+from models.training.config import OPTIMIZERS, SCHEDULES, LayerSpec, with_changes
 from models.training.link import from_url, to_url
 
 PAGE = "app_pages/training_lab.py"
@@ -262,3 +262,25 @@ def test_the_mnist_data_is_shown_as_the_course_s_sprite_sheet_and_batches() -> N
     at.session_state["training_sprite_code"] = True  # the code panel, opened
     at.run()
     assert "data.nextTrainBatch(8)" in " ".join(c.value for c in at.code)
+
+
+def test_skip_connections_switch_model_and_codes_to_the_functional_api():
+    at = open_page(PAGE, "es")
+    at.checkbox(key="training_residual").check()
+    at.button(key="training_start").click().run()
+    assert not at.exception
+    assert "Una conexión residual suma la entrada de una capa a su salida" in texts(at.error)
+    assert at.checkbox(key="training_residual").value  # the choice survives the refusal
+
+    deep = (LayerSpec("dense", 16, "relu"), LayerSpec("dense", 16, "relu"), LayerSpec("dense", 1))
+    config = with_changes(presets.preset("circles").config, layers=deep, residual=True)
+    at = open_page(PAGE, "es", train=to_url(config))
+    assert at.checkbox(key="training_residual").value
+    train(at, 3)
+    assert "Entrenamiento terminado: 3 épocas" in texts(at.success)
+    summary = next(d.value for d in at.dataframe if "Conectada a" in d.value.columns)
+    add = summary[summary.iloc[:, 1] == "Add"]
+    assert len(add) == 1 and add.iloc[0]["Conectada a"].count("[0][0]") == 2
+    code = texts(at.code)
+    assert "model = keras.Model(inputs=inputs, outputs=outputs)" in code
+    assert "const model = tf.model({inputs, outputs});" in code

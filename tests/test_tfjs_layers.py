@@ -269,3 +269,30 @@ def test_every_training_lab_initializer_is_written_as_tfjs_reads_it(tmp_path) ->
     assert '"LeCunNormal"' in text and '"LecunNormal"' not in text  # as TF.js spells it
     back = load_layers_model(tmp_path / "m")  # and read back as Keras spells it
     np.testing.assert_array_equal(back.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_a_training_lab_model_with_skip_connections_loads_in_tfjs(tmp_path) -> None:
+    """The lab's functional model (Add layers, MaxNorm, L1L2) as exported from Model formats:
+    TF.js builds it as a Model and predicts what Keras predicts."""
+    from models.training import presets
+    from models.training.build import build_layers
+    from models.training.config import LayerSpec, with_changes
+
+    keras.utils.set_random_seed(6)
+    config = with_changes(
+        presets.preset("blobs").config,
+        residual=True,
+        max_norm=2.0,
+        l2=0.001,
+        layers=(LayerSpec("dense", 8, "relu"), LayerSpec("dense", 8, "elu"), LayerSpec("dense", 3)),
+    )
+    model = build_layers(config, (2,))
+    save_layers_model(model, tmp_path / "m")
+    x = _batch(model, 3.0)
+    report = _tfjs_predict(tmp_path / "m", x, tmp_path)
+    assert report["className"] == "Model"
+    out = report["outputs"][0]
+    theirs = np.array(out["data"], dtype=np.float32).reshape(out["shape"])
+    assert np.abs(theirs - model.predict(x, verbose=0)).max() <= TFJS_TOLERANCE
+    back = load_layers_model(tmp_path / "m")
+    np.testing.assert_array_equal(back.predict(x, verbose=0), model.predict(x, verbose=0))

@@ -137,6 +137,28 @@ def test_layer_and_batch_normalization_leaky_relu_and_max_norm_train_in_tfjs(tmp
     _charts_have_data(result, 2)
 
 
+def test_the_residual_snippet_trains_in_tfjs_as_a_functional_model(tmp_path) -> None:
+    # 004_… "Keras - API Funcional": the skip connections need tf.model({inputs, outputs})
+    config = replace(
+        presets.preset("circles").config,
+        epochs=2,
+        residual=True,
+        layers=(
+            LayerSpec("dense", 16, "relu"),
+            LayerSpec("dense", 16, "relu"),
+            LayerSpec("dense", 1, "sigmoid"),
+        ),
+    )
+    data = make_dataset(config.dataset, config.validation_split)
+    code = tfjs_code(config, data.input_shape, data.problem)
+    assert "tf.layers.add().apply([x, " in code and "tf.model({inputs, outputs})" in code
+    given = {"xTrain": data.x_train, "yTrain": data.y_train, "xVal": data.x_val, "yVal": data.y_val}
+    rows = {"rows": data.x_val[:3].tolist(), "arrays": {k: _tensor(v) for k, v in given.items()}}
+    result = _run_snippet(tmp_path, code, rows)
+    _charts_have_data(result, 2)
+    assert all(len(p) == 1 and 0 <= p[0] <= 1 for p in result["outputs"])
+
+
 def test_the_iris_snippet_is_the_course_s_tf_data_csv_and_learns_its_flowers(
     shared, tmp_path
 ) -> None:

@@ -10,11 +10,12 @@ import keras
 import numpy as np
 
 from models.digits.mnist_cnn import build_mnist_cnn
-from models.training.config import PLAIN_LAYERS, TrainConfig
+from models.training.config import PLAIN_LAYERS, LayerSpec, TrainConfig
 from models.training.data import BINARY, MULTICLASS, REGRESSION, Dataset
 from models.training.initializers import DEFAULT as DEFAULT_INITIALIZER
 from models.training.initializers import INITIALIZERS
 from models.training.presets import mnist_cnn_layers
+from models.training.shapes import skip_layers
 
 # Losses the lab offers for each kind of problem (only those are valid there).
 LOSSES = {
@@ -55,11 +56,40 @@ def _is_seed_cnn(config: TrainConfig) -> bool:
         and config.initializer == DEFAULT_INITIALIZER
         and _regularizer(config) is None
         and not config.max_norm
+        and not config.residual
     )
 
 
+def _layer(spec: LayerSpec, weights: dict) -> keras.layers.Layer:
+    """The Keras layer of one LayerSpec; `weights` are the Dense and Conv2D kernel options."""
+    if spec.kind == "dense":
+        return keras.layers.Dense(spec.units, activation=spec.activation, **weights)
+    if spec.kind == "conv2d":
+        return keras.layers.Conv2D(spec.units, spec.size, activation=spec.activation, **weights)
+    if spec.kind == "maxpool":
+        return keras.layers.MaxPooling2D(spec.size)
+    if spec.kind == "flatten":
+        return keras.layers.Flatten()
+    if spec.kind == "dropout":
+        return keras.layers.Dropout(spec.rate)
+    return getattr(keras.layers, PLAIN_LAYERS[spec.kind][0])()
+
+
+def _with_skips(
+    layers: list[keras.layers.Layer], input_shape: tuple[int, ...], skips: frozenset[int], name: str
+) -> keras.Model:
+    """The functional API's model (a Sequential cannot branch): the layers in order, with
+    `Add()([x, layer(x)])` at each position in `skips`."""
+    inputs = keras.Input(shape=input_shape)
+    x = inputs
+    for index, layer in enumerate(layers):
+        x = keras.layers.Add()([x, layer(x)]) if index in skips else layer(x)
+    return keras.Model(inputs=inputs, outputs=x, name=name)
+
+
 def build_layers(config: TrainConfig, input_shape: tuple[int, ...]) -> keras.Model:
-    """The uncompiled model: one Keras layer per LayerSpec, in order."""
+    """The uncompiled model: one Keras layer per LayerSpec, in order, and with
+    `config.residual` a skip connection around each layer shapes.skip_layers names."""
     if input_shape == (28, 28, 1) and _is_seed_cnn(config):
         return build_mnist_cnn()
     weights = {
@@ -71,23 +101,11 @@ def build_layers(config: TrainConfig, input_shape: tuple[int, ...]) -> keras.Mod
         if config.max_norm
         else None,
     }
-    stack: list[keras.layers.Layer] = [keras.Input(shape=input_shape)]
-    for spec in config.layers:
-        if spec.kind == "dense":
-            stack.append(keras.layers.Dense(spec.units, activation=spec.activation, **weights))
-        elif spec.kind == "conv2d":
-            stack.append(
-                keras.layers.Conv2D(spec.units, spec.size, activation=spec.activation, **weights)
-            )
-        elif spec.kind == "maxpool":
-            stack.append(keras.layers.MaxPooling2D(spec.size))
-        elif spec.kind == "flatten":
-            stack.append(keras.layers.Flatten())
-        elif spec.kind == "dropout":
-            stack.append(keras.layers.Dropout(spec.rate))
-        else:
-            stack.append(getattr(keras.layers, PLAIN_LAYERS[spec.kind][0])())
-    return keras.Sequential(stack, name=f"lab_{config.preset.replace('-', '_')}")
+    layers = [_layer(spec, weights) for spec in config.layers]
+    name = f"lab_{config.preset.replace('-', '_')}"
+    if config.residual:
+        return _with_skips(layers, input_shape, skip_layers(config.layers, input_shape), name)
+    return keras.Sequential([keras.Input(shape=input_shape), *layers], name=name)
 
 
 def learning_rate(config: TrainConfig) -> float | keras.optimizers.schedules.LearningRateSchedule:

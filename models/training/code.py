@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from models.training.build import stopping_monitor
 from models.training.config import PLAIN_LAYERS, LayerSpec, TrainConfig
 from models.training.data import (
@@ -13,6 +15,7 @@ from models.training.data import (
 )
 from models.training.initializers import DEFAULT as DEFAULT_INITIALIZER
 from models.training.initializers import INITIALIZERS
+from models.training.shapes import skip_layers
 
 _KERAS_OPTIMIZERS = {
     "sgd": "SGD",
@@ -100,17 +103,40 @@ def _keras_callbacks(config: TrainConfig) -> str:
     return "callbacks = [LiveCharts()]\n" + stopping
 
 
+def _functional_steps(
+    config: TrainConfig, input_shape: tuple[int, ...]
+) -> Iterator[tuple[LayerSpec, bool, bool]]:
+    """Each layer of a model with skip connections, as both panels write it: (the layer, is
+    its input added to its output?, is it the output?)."""
+    skips = skip_layers(config.layers, input_shape)
+    for index, spec in enumerate(config.layers):
+        yield spec, index in skips, index == len(config.layers) - 1
+
+
+def _keras_model(config: TrainConfig, input_shape: tuple[int, ...]) -> str:
+    """The model definition: a Sequential, or with skip connections the functional API (the
+    deck's `inputs = layers.Input(…)`, each layer called on `x`, `Model(inputs, outputs)`)."""
+    if not config.residual:
+        layers = "\n".join(f"    {_keras_layer(spec, config)}," for spec in config.layers)
+        return f"model = keras.Sequential([\n    keras.Input(shape={input_shape}),\n{layers}\n])"
+    lines = [f"inputs = keras.Input(shape={input_shape})", "x = inputs"]
+    for spec, skipped, last in _functional_steps(config, input_shape):
+        layer, target = _keras_layer(spec, config), "outputs" if last else "x"
+        if skipped:
+            lines.append(f"{target} = layers.add([x, {layer}(x)])  # skip connection: x + f(x)")
+        else:
+            lines.append(f"{target} = {layer}(x)")
+    lines.append("model = keras.Model(inputs=inputs, outputs=outputs)")
+    return "\n".join(lines)
+
+
 def keras_code(config: TrainConfig, input_shape: tuple[int, ...], problem: str) -> str:
     """A runnable Keras script (data loading aside) for `config`."""
     metric = '"mae"' if problem == REGRESSION else '"accuracy"'
-    layers = "\n".join(f"    {_keras_layer(spec, config)}," for spec in config.layers)
     return f'''import keras
 from keras import layers
 
-model = keras.Sequential([
-    keras.Input(shape={input_shape}),
-{layers}
-])
+{_keras_model(config, input_shape)}
 model.compile(optimizer={_keras_optimizer(config)},
               loss="{config.loss}", metrics=[{metric}])
 model.summary()
@@ -167,19 +193,34 @@ def _tfjs_optimizer(config: TrainConfig) -> str:
     return f"tf.train.{config.optimizer}({rate})"
 
 
+def _tfjs_model(config: TrainConfig, input_shape: tuple[int, ...], dims: str) -> str:
+    """`tf.sequential()` and its layers, or with skip connections `tf.model({inputs, outputs})`
+    over layers applied to `x`; `dims` is the input shape as the code writes it."""
+    if not config.residual:
+        lines = ["const model = tf.sequential();"] + [
+            f"model.add({_tfjs_layer(spec, config, f'inputShape: {dims}, ' if i == 0 else '')});"
+            for i, spec in enumerate(config.layers)
+        ]
+        return "\n".join(lines)
+    lines = [f"const inputs = tf.input({{shape: {dims}}});", "let x = inputs;"]
+    for spec, skipped, last in _functional_steps(config, input_shape):
+        layer = f"{_tfjs_layer(spec, config, '')}.apply(x)"
+        target = "const outputs" if last else "x"
+        if skipped:
+            lines.append(f"{target} = tf.layers.add().apply([x, {layer}]);  // skip: x + f(x)")
+        else:
+            lines.append(f"{target} = {layer};")
+    lines.append("const model = tf.model({inputs, outputs});")
+    return "\n".join(lines)
+
+
 def tfjs_code(config: TrainConfig, input_shape: tuple[int, ...], problem: str) -> str:
     """The TF.js version with tfjs-vis `fitCallbacks`, as in the course's MNIST example; for
     MNIST and Iris, with the course's own data loading (sprite-sheet batches, `tf.data.csv`)."""
     metric = "mae" if problem == REGRESSION else "acc"
-    prelude, fit, shape, validated = _tfjs_data(config, input_shape)
-    lines = [
-        f"model.add({_tfjs_layer(spec, config, shape if i == 0 else '')});"
-        for i, spec in enumerate(config.layers)
-    ]
-    layers = "\n".join(lines)
+    prelude, fit, dims, validated = _tfjs_data(config, input_shape)
     charted = ["loss", "val_loss", metric, f"val_{metric}"] if validated else ["loss", metric]
-    return f"""{prelude}const model = tf.sequential();
-{layers}
+    return f"""{prelude}{_tfjs_model(config, input_shape, dims)}
 model.compile({{
   optimizer: {_tfjs_optimizer(config)},
   loss: {_TFJS_LOSSES[config.loss]},
@@ -225,8 +266,8 @@ MNIST_SPRITE_TRAIN = 55000  # the course's sprite sheet: 55,000 training digits 
 
 
 def _tfjs_data(config: TrainConfig, input_shape: tuple[int, ...]) -> tuple[str, str, str, bool]:
-    """(data loading, the opening of the fit call, the first layer's inputShape, validated?)."""
-    shape = f"inputShape: [{', '.join(str(d) for d in input_shape)}], "
+    """(data loading, the opening of the fit call, the input shape as written, validated?)."""
+    shape = f"[{', '.join(str(d) for d in input_shape)}]"
     if config.dataset == "mnist":
         return _tfjs_mnist(config), _tfjs_fit(config, "BATCH_SIZE"), shape, True
     if config.dataset == "iris":
@@ -234,7 +275,7 @@ def _tfjs_data(config: TrainConfig, input_shape: tuple[int, ...]) -> tuple[str, 
         fit = f"await model.fitDataset(trainData, {{\n  epochs: {config.epochs},"
         if validated:
             fit += "\n  validationData: valData,"
-        return prelude, fit, "inputShape: [numOfFeatures], ", validated
+        return prelude, fit, "[numOfFeatures]", validated
     return "", _tfjs_fit(config, str(config.batch_size)), shape, True
 
 

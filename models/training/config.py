@@ -55,6 +55,7 @@ class TrainConfig:
     l1: float = 0.0
     l2: float = 0.0
     max_norm: float = 0.0  # MaxNorm constraint on each unit's incoming weights; 0 = none
+    residual: bool = False  # skip connections, x + f(x), where shapes allow (shapes.py)
     schedule: str = "none"
     decay: float = 0.01  # time-based decay per step
     factor: float = 0.1  # step drop and ReduceLROnPlateau factor (the deck's factor=0.1)

@@ -36,6 +36,7 @@ SHORT_KEYS = {
     "l1": "l1",
     "l2": "l2",
     "max_norm": "mn",
+    "residual": "rs",
     "schedule": "s",
     "decay": "dc",
     "factor": "f",

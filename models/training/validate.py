@@ -24,6 +24,7 @@ from models.training.config import (
     TrainConfig,
 )
 from models.training.data import Dataset
+from models.training.shapes import output_shape, skip_layers
 
 MAX_EPOCHS = 2000
 MAX_BATCH = 65_536
@@ -139,8 +140,6 @@ def _next_shape(index: int, spec: LayerSpec, shape: tuple[int, ...]) -> tuple[in
         )
     if spec.kind in ("dense", "conv2d"):
         _option("activation", spec.activation, ACTIVATIONS)
-    if spec.kind == "dense":
-        return (*shape[:-1], spec.units)
     if spec.kind in ("conv2d", "maxpool"):
         if len(shape) != 3:
             raise _layer_error(
@@ -150,7 +149,7 @@ def _next_shape(index: int, spec: LayerSpec, shape: tuple[int, ...]) -> tuple[in
                 "training_needs_image",
                 shape=str(shape),
             )
-        height, width, channels = shape
+        height, width, _ = shape
         if not 0 < spec.size <= min(height, width):
             raise _layer_error(
                 index,
@@ -161,14 +160,9 @@ def _next_shape(index: int, spec: LayerSpec, shape: tuple[int, ...]) -> tuple[in
                 height=height,
                 width=width,
             )
-        if spec.kind == "conv2d":
-            return (height - spec.size + 1, width - spec.size + 1, spec.units)
-        return (height // spec.size, width // spec.size, channels)
-    if spec.kind == "flatten":
-        return (math.prod(shape),)
     if spec.kind == "dropout" and not (_finite(spec.rate) and 0 <= spec.rate < 1):
         raise _layer_error(index, spec, "rate must be from 0 to below 1", "training_dropout")
-    return shape
+    return output_shape(spec, shape)
 
 
 def _weights(spec: LayerSpec, shape: tuple[int, ...]) -> int:
@@ -210,6 +204,13 @@ def check_architecture(config: TrainConfig, data: Dataset) -> tuple[int, ...]:
             shape=str(shape),
             outputs=data.outputs,
             dataset=data.name,
+        )
+    if config.residual and not skip_layers(config.layers, data.input_shape):
+        raise BadInput(
+            "a skip connection adds a layer's input to its output, so it needs a hidden "
+            "Dense layer with as many units as its input has features "
+            "(e.g. a Dense(25) after a Dense(25))",
+            code="training_no_skip",
         )
     return shape
 
