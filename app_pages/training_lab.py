@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components import live_training, training_controls, training_results
+from components.augment_preview import augment_section
 from components.code_panel import code_panel
 from components.feedback import show_error
 from components.heavy_slots import heavy_work
@@ -80,4 +81,5 @@ if config is not None and data is not None:
         tfjs_code(config, data.input_shape, data.problem),
     )
     if config.dataset == "mnist":
+        augment_section(config, data)
         sprite_section(data)

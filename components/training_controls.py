@@ -220,7 +220,12 @@ def layer_editor() -> pd.DataFrame:
                 width="small",
             ),
             "rate": st.column_config.NumberColumn(
-                t("training.layer.rate"), min_value=0.0, max_value=0.99, step=0.05, width="small"
+                t("training.layer.rate"),
+                min_value=0.0,
+                max_value=0.99,
+                step=0.05,
+                help=t("training.layer.rate_help"),
+                width="small",
             ),
         },
     )

@@ -284,3 +284,36 @@ def test_skip_connections_switch_model_and_codes_to_the_functional_api():
     code = texts(at.code)
     assert "model = keras.Model(inputs=inputs, outputs=outputs)" in code
     assert "const model = tf.model({inputs, outputs});" in code
+
+
+def _image_rows(at) -> list[list]:
+    return [[(img.url, img.caption) for img in el.proto.imgs] for el in at.get("image")]
+
+
+def test_augmentation_layers_show_what_training_sees_and_a_new_draw_changes_it():
+    cnn = presets.preset("mnist-cnn").config
+    augmented = (LayerSpec("randomrotation", rate=0.1), LayerSpec("randomzoom", rate=0.2))
+    config = with_changes(cnn, layers=augmented + cnn.layers)
+    at = open_page(PAGE, "es", train=to_url(config))
+    assert not at.exception
+    closed = len(at.get("image"))
+    at.session_state["training_augment"] = True
+    at.run()
+    assert not at.exception
+    rows = _image_rows(at)[closed:]
+    assert len(rows) == 6 and all(len(row) == 6 for row in rows)  # 6 digits, each + 5 copies
+    assert all(row[0][1] == "guardado" for row in rows)
+    assert "RandomRotation, RandomZoom" in texts(at.caption)
+    at.number_input(key="training_augment_draw").set_value(1).run()
+    again = _image_rows(at)[closed:]
+    assert [row[0] for row in again] == [row[0] for row in rows]  # the stored digits stay
+    assert all(a[1:] != b[1:] for a, b in zip(again, rows, strict=True))  # new copies
+    at.session_state["training_augment_code"] = True
+    at.run()
+    code = texts(at.code)
+    assert 'layers.RandomRotation(0.1, fill_mode="constant")' in code
+    assert "tf.image.rotateWithOffset(" in code and "augment(images)" in code
+
+    plain = open_page(PAGE, "en")  # no augmentation layers: no such expander
+    plain.selectbox(key="training_preset").select("mnist-cnn").run()
+    assert not any("Data augmentation" in str(e.label) for e in plain.expander)

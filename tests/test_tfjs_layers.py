@@ -296,3 +296,36 @@ def test_a_training_lab_model_with_skip_connections_loads_in_tfjs(tmp_path) -> N
     assert np.abs(theirs - model.predict(x, verbose=0)).max() <= TFJS_TOLERANCE
     back = load_layers_model(tmp_path / "m")
     np.testing.assert_array_equal(back.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+@pytest.mark.parametrize("residual", [False, True])
+def test_augmentation_layers_are_left_out_of_the_tfjs_model(residual, tmp_path) -> None:
+    """TF.js 4.x has no RandomFlip, RandomRotation or RandomZoom: the written model has none,
+    its first real layer reads the input, and TF.js predicts what Keras predicts at inference
+    (where those layers change nothing), Sequential or functional alike."""
+    from models.training import presets
+    from models.training.build import build_layers
+    from models.training.config import LayerSpec, with_changes
+
+    keras.utils.set_random_seed(7)
+    layers = (
+        LayerSpec("randomflip"),
+        LayerSpec("randomrotation", rate=0.1),
+        LayerSpec("randomzoom", rate=0.2),
+        LayerSpec("conv2d", 4, "relu", size=3),
+        LayerSpec("maxpool", size=2),
+        LayerSpec("flatten"),
+        LayerSpec("dense", 16, "relu"),
+        LayerSpec("dense", 16, "relu"),
+        LayerSpec("dense", 10, "softmax"),
+    )
+    config = with_changes(presets.preset("mnist-cnn").config, layers=layers, residual=residual)
+    model = build_layers(config, (28, 28, 1))
+    save_layers_model(model, tmp_path / "m")
+    text = (tmp_path / "m" / "model.json").read_text()
+    assert "Random" not in text and ('"Add"' in text) == residual
+    x = _batch(model)
+    report = _tfjs_predict(tmp_path / "m", x, tmp_path)
+    out = report["outputs"][0]
+    theirs = np.array(out["data"], dtype=np.float32).reshape(out["shape"])
+    assert np.abs(theirs - model.predict(x, verbose=0)).max() <= TFJS_TOLERANCE

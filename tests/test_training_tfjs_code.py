@@ -247,3 +247,69 @@ def test_every_initializer_of_the_panel_trains_in_tfjs(tmp_path) -> None:
             assert code.count("kernelInitializer: ") == len(config.layers), initializer
         result = _run_snippet(tmp_path, code, {"arrays": {k: _tensor(v) for k, v in given.items()}})
         assert len(result["epochs"]) == 1, initializer
+
+
+AUGMENTED = (
+    LayerSpec("randomflip"),
+    LayerSpec("randomrotation", rate=0.05),
+    LayerSpec("randomzoom", rate=0.1),
+)
+
+
+def _augment_in_tfjs(tmp_path: Path, layers: tuple, images: np.ndarray) -> tuple[np.ndarray, int]:
+    """The panel's augment() run in TF.js on `images`: (its output, tensors it left behind)."""
+    from models.training.augment import tfjs_function
+
+    source, inputs = tmp_path / "augment.js", tmp_path / "images.json"
+    source.write_text(tfjs_function(layers))
+    inputs.write_text(json.dumps(_tensor(images)))
+    done = subprocess.run(
+        [_node(), str(TFJS / "run_augment.js"), str(source), str(inputs)],
+        cwd=TFJS,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)
+    return np.array(result["values"], np.float32).reshape(result["shape"]), result["leaked"]
+
+
+def test_the_tfjs_augment_function_flips_turns_and_zooms_like_the_keras_layers(tmp_path) -> None:
+    """TF.js 4.22 has no RandomFlip, RandomRotation or RandomZoom layers: the panel's tf.image
+    version mirrors about half the digits exactly, keeps shapes and range, leaks no tensor
+    (the course's tf.tidy), and with all three changes every digit."""
+    (x, _), _ = datasets.load_mnist()
+    digits = (x[:64].astype(np.float32) / 255)[..., None]
+    flipped, leaked = _augment_in_tfjs(tmp_path, AUGMENTED[:1], digits)
+    mirrored = [np.array_equal(out, img[:, ::-1]) for out, img in zip(flipped, digits, strict=True)]
+    same = [np.array_equal(out, img) for out, img in zip(flipped, digits, strict=True)]
+    assert all(m or s for m, s in zip(mirrored, same, strict=True)) and 16 < sum(mirrored) < 48
+    assert leaked == 0
+    changed, leaked = _augment_in_tfjs(tmp_path, AUGMENTED, digits)
+    assert changed.shape == digits.shape and leaked == 0
+    assert changed.min() >= -1e-6 and changed.max() <= 1 + 1e-6
+    assert all(np.abs(out - img).max() > 0.1 for out, img in zip(changed, digits, strict=True))
+    # a turn of at most 18° and a zoom of at most 10 % keep most of the ink
+    ink = changed.sum(axis=(1, 2, 3)) / digits.sum(axis=(1, 2, 3))
+    assert ink.min() > 0.7 and ink.max() < 1.4
+
+
+def test_the_augmented_mnist_snippet_trains_on_new_batches_in_tfjs(tmp_path) -> None:
+    config = presets.preset("mnist-cnn").config
+    config = replace(
+        config, layers=AUGMENTED + config.layers, epochs=3, batch_size=64, train_size=512
+    )
+    code = tfjs_code(config, (28, 28, 1), "multiclass")
+    assert "tf.layers.random" not in code and "await model.fitDataset(trainData, {" in code
+    (x_train, y_train), (x_test, y_test) = datasets.load_mnist()
+    for name, values in {
+        "train-images": x_train[:512],
+        "train-labels": y_train[:512],
+        "test-images": x_test[:1000],
+        "test-labels": y_test[:1000],
+    }.items():
+        (tmp_path / name).write_bytes(values.astype(np.uint8).tobytes())
+    result = _run_snippet(tmp_path, code, {"mnist": str(tmp_path)})
+    _charts_have_data(result, 3)
+    assert result["epochs"][-1]["loss"] < result["epochs"][0]["loss"]  # 8 steps an epoch

@@ -17,6 +17,9 @@ translate:
 | `inbound_nodes: [{"args": [keras tensors], "kwargs"}]` | `[[[layer, node, tensor, kwargs], …]]` |
 | `build_config`, `quantization_config`, `optional`…   | dropped (TF.js has no such fields)       |
 
+Augmentation layers (RandomFlip, RandomRotation, RandomZoom), which TF.js 4.x lacks and which
+pass images through unchanged at inference, are left out of what is written.
+
 Reading refuses any layer class Keras does not ship (and `Lambda`, whose config would
 carry Python code): an uploaded model.json can describe layers, never run code.
 """
@@ -43,6 +46,9 @@ _TFJS_WEIGHT_NAMES = {"DepthwiseConv2D": {"kernel": "depthwise_kernel"}}
 # Classes TF.js spells otherwise (its registry is case-sensitive): Keras 3 name → TF.js name.
 _TFJS_CLASS_NAMES = {"LecunNormal": "LeCunNormal", "LecunUniform": "LeCunUniform"}
 _KERAS_CLASS_NAMES = {tfjs: keras_name for keras_name, tfjs in _TFJS_CLASS_NAMES.items()}
+# Layers that change images only while training (identity at inference) and that TF.js 4.x
+# does not have: the TF.js topology leaves them out, wiring their consumers to their input.
+_TRAINING_ONLY = {"RandomFlip", "RandomRotation", "RandomZoom"}
 # Keras 3 regularizer classes; TF.js knows only L1L2 (with both factors).
 _REGULARIZERS = {"L1": ("l1",), "L2": ("l2",), "L1L2": ("l1", "l2")}
 
@@ -117,17 +123,50 @@ def _check_flat(model: keras.Model) -> None:
             )
 
 
+def _bypassed(layers: list[dict], outputs: list[list]) -> tuple[list[dict], list[list]]:
+    """The functional layers and outputs without the training-only layers: whatever read
+    one of them reads that layer's own input instead."""
+    source = {
+        layer["name"]: layer["inbound_nodes"][0][0][:3]
+        for layer in layers
+        if layer["class_name"] in _TRAINING_ONLY
+    }
+
+    def origin(ref: list) -> list:
+        while ref[0] in source:
+            ref = source[ref[0]]
+        return ref
+
+    kept = [
+        {
+            **layer,
+            "inbound_nodes": [
+                [[*origin(ref[:3]), *ref[3:]] for ref in node] for node in layer["inbound_nodes"]
+            ],
+        }
+        for layer in layers
+        if layer["class_name"] not in _TRAINING_ONLY
+    ]
+    return kept, [origin(ref) for ref in outputs]
+
+
 def tfjs_model_config(model: keras.Model) -> dict:
     """`modelTopology.model_config` for `model`, in the Keras 2 style TF.js parses."""
     _check_flat(model)
     config = model.get_config()
     functional = not isinstance(model, keras.Sequential)
     layers = [_legacy_layer(entry, functional) for entry in config["layers"]]
-    body: dict = {"name": config["name"], "layers": layers}
-    if functional:
-        body["input_layers"] = _ends(config["input_layers"])
-        body["output_layers"] = _ends(config["output_layers"])
-    return {"class_name": "Model" if functional else "Sequential", "config": body}
+    if not functional:
+        layers = [layer for layer in layers if layer["class_name"] not in _TRAINING_ONLY]
+        return {"class_name": "Sequential", "config": {"name": config["name"], "layers": layers}}
+    layers, outputs = _bypassed(layers, _ends(config["output_layers"]))
+    body = {
+        "name": config["name"],
+        "layers": layers,
+        "input_layers": _ends(config["input_layers"]),
+        "output_layers": outputs,
+    }
+    return {"class_name": "Model", "config": body}
 
 
 def tfjs_weight_name(layer: keras.layers.Layer, variable: keras.Variable) -> str:

@@ -10,7 +10,8 @@ import keras
 import numpy as np
 
 from models.digits.mnist_cnn import build_mnist_cnn
-from models.training.config import PLAIN_LAYERS, LayerSpec, TrainConfig
+from models.training import augment
+from models.training.config import AUGMENTATION_LAYERS, PLAIN_LAYERS, LayerSpec, TrainConfig
 from models.training.data import BINARY, MULTICLASS, REGRESSION, Dataset
 from models.training.initializers import DEFAULT as DEFAULT_INITIALIZER
 from models.training.initializers import INITIALIZERS
@@ -72,6 +73,8 @@ def _layer(spec: LayerSpec, weights: dict) -> keras.layers.Layer:
         return keras.layers.Flatten()
     if spec.kind == "dropout":
         return keras.layers.Dropout(spec.rate)
+    if spec.kind in AUGMENTATION_LAYERS:
+        return augment.keras_layer(spec)
     return getattr(keras.layers, PLAIN_LAYERS[spec.kind][0])()
 
 

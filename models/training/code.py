@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from models.training import augment
 from models.training.build import stopping_monitor
-from models.training.config import PLAIN_LAYERS, LayerSpec, TrainConfig
+from models.training.config import AUGMENTATION_LAYERS, PLAIN_LAYERS, LayerSpec, TrainConfig
 from models.training.data import (
     IRIS_CLASSES,
     IRIS_ROWS,
@@ -60,6 +61,8 @@ def _keras_layer(spec: LayerSpec, config: TrainConfig) -> str:
         return f"layers.MaxPooling2D({spec.size})"
     if spec.kind == "dropout":
         return f"layers.Dropout({spec.rate})"
+    if spec.kind in AUGMENTATION_LAYERS:
+        return augment.python(spec)
     if spec.kind in PLAIN_LAYERS:
         return f"layers.{PLAIN_LAYERS[spec.kind][0]}()"
     return "layers.Flatten()"
@@ -193,17 +196,27 @@ def _tfjs_optimizer(config: TrainConfig) -> str:
     return f"tf.train.{config.optimizer}({rate})"
 
 
+def _augmentation_note(layers: tuple[LayerSpec, ...]) -> list[str]:
+    """The comment that stands for the augmentation layers TF.js does not have."""
+    names = ", ".join(AUGMENTATION_LAYERS[spec.kind] for spec in augment.augmentations(layers))
+    return [f"// {names}: augment() above changes each training batch instead"] if names else []
+
+
 def _tfjs_model(config: TrainConfig, input_shape: tuple[int, ...], dims: str) -> str:
     """`tf.sequential()` and its layers, or with skip connections `tf.model({inputs, outputs})`
     over layers applied to `x`; `dims` is the input shape as the code writes it."""
+    note = _augmentation_note(config.layers)
     if not config.residual:
-        lines = ["const model = tf.sequential();"] + [
+        kept = [spec for spec in config.layers if spec.kind not in AUGMENTATION_LAYERS]
+        lines = [*note, "const model = tf.sequential();"] + [
             f"model.add({_tfjs_layer(spec, config, f'inputShape: {dims}, ' if i == 0 else '')});"
-            for i, spec in enumerate(config.layers)
+            for i, spec in enumerate(kept)
         ]
         return "\n".join(lines)
-    lines = [f"const inputs = tf.input({{shape: {dims}}});", "let x = inputs;"]
+    lines = [*note, f"const inputs = tf.input({{shape: {dims}}});", "let x = inputs;"]
     for spec, skipped, last in _functional_steps(config, input_shape):
+        if spec.kind in AUGMENTATION_LAYERS:
+            continue
         layer = f"{_tfjs_layer(spec, config, '')}.apply(x)"
         target = "const outputs" if last else "x"
         if skipped:
@@ -268,6 +281,10 @@ MNIST_SPRITE_TRAIN = 55000  # the course's sprite sheet: 55,000 training digits 
 def _tfjs_data(config: TrainConfig, input_shape: tuple[int, ...]) -> tuple[str, str, str, bool]:
     """(data loading, the opening of the fit call, the input shape as written, validated?)."""
     shape = f"[{', '.join(str(d) for d in input_shape)}]"
+    if config.dataset == "mnist" and augment.augmentations(config.layers):
+        prelude = _tfjs_mnist(config) + augment.tfjs_function(config.layers) + _AUGMENTED_BATCHES
+        fit = f"await model.fitDataset(trainData, {{\n  epochs: {config.epochs},"
+        return prelude, fit + "\n  validationData: [xVal, yVal],", shape, True
     if config.dataset == "mnist":
         return _tfjs_mnist(config), _tfjs_fit(config, "BATCH_SIZE"), shape, True
     if config.dataset == "iris":
@@ -277,6 +294,22 @@ def _tfjs_data(config: TrainConfig, input_shape: tuple[int, ...]) -> tuple[str, 
             fit += "\n  validationData: valData,"
         return prelude, fit, "[numOfFeatures]", validated
     return "", _tfjs_fit(config, str(config.batch_size)), shape, True
+
+
+# fitDataset reads the generator again each epoch: every epoch trains on new random changes
+_AUGMENTED_BATCHES = """
+const trainData = tf.data.generator(function* () {
+  const order = tf.util.createShuffledIndices(TRAIN_DATA_SIZE);
+  for (let start = 0; start < TRAIN_DATA_SIZE; start += BATCH_SIZE) {
+    const rows = Array.from(order.slice(start, start + BATCH_SIZE));
+    yield tf.tidy(() => {
+      const index = tf.tensor1d(rows, 'int32');
+      return {xs: augment(xTrain.gather(index)), ys: yTrain.gather(index)};
+    });
+  }
+});
+
+"""
 
 
 def _tfjs_fit(config: TrainConfig, batch_size: str) -> str:

@@ -20,7 +20,22 @@ PLAIN_LAYERS = {
     "layernorm": ("LayerNormalization", "layerNormalization", 2),
     "leakyrelu": ("LeakyReLU", "leakyReLU", 0),
 }
-LAYER_KINDS = ("dense", "conv2d", "maxpool", "flatten", "dropout", *PLAIN_LAYERS)
+# Layers that change each image while training only (models/training/augment.py): Keras class.
+# RandomRotation's and RandomZoom's factor is the row's `rate`.
+AUGMENTATION_LAYERS = {
+    "randomflip": "RandomFlip",
+    "randomrotation": "RandomRotation",
+    "randomzoom": "RandomZoom",
+}
+LAYER_KINDS = (
+    "dense",
+    "conv2d",
+    "maxpool",
+    "flatten",
+    "dropout",
+    *PLAIN_LAYERS,
+    *AUGMENTATION_LAYERS,
+)
 ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "softplus")
 INITIALIZERS = tuple(initializers.INITIALIZERS)
 OPTIMIZERS = ("sgd", "adagrad", "adadelta", "rmsprop", "adam")
@@ -36,7 +51,7 @@ class LayerSpec:
     units: int = 0
     activation: str = "linear"
     size: int = 0  # Conv2D kernel or MaxPool window
-    rate: float = 0.0  # Dropout rate
+    rate: float = 0.0  # Dropout rate; RandomRotation and RandomZoom factor
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from models.errors import BadInput
 from models.training.build import LOSSES
 from models.training.config import (
     ACTIVATIONS,
+    AUGMENTATION_LAYERS,
     INITIALIZERS,
     LAYER_KINDS,
     MONITORS,
@@ -140,15 +141,15 @@ def _next_shape(index: int, spec: LayerSpec, shape: tuple[int, ...]) -> tuple[in
         )
     if spec.kind in ("dense", "conv2d"):
         _option("activation", spec.activation, ACTIVATIONS)
+    if spec.kind in ("conv2d", "maxpool", *AUGMENTATION_LAYERS) and len(shape) != 3:
+        raise _layer_error(
+            index,
+            spec,
+            f"needs images (height, width, channels), gets shape {shape}",
+            "training_needs_image",
+            shape=str(shape),
+        )
     if spec.kind in ("conv2d", "maxpool"):
-        if len(shape) != 3:
-            raise _layer_error(
-                index,
-                spec,
-                f"needs images (height, width, channels), gets shape {shape}",
-                "training_needs_image",
-                shape=str(shape),
-            )
         height, width, _ = shape
         if not 0 < spec.size <= min(height, width):
             raise _layer_error(
@@ -162,6 +163,11 @@ def _next_shape(index: int, spec: LayerSpec, shape: tuple[int, ...]) -> tuple[in
             )
     if spec.kind == "dropout" and not (_finite(spec.rate) and 0 <= spec.rate < 1):
         raise _layer_error(index, spec, "rate must be from 0 to below 1", "training_dropout")
+    factored = spec.kind in ("randomrotation", "randomzoom")
+    if factored and not (_finite(spec.rate) and 0 < spec.rate < 1):
+        raise _layer_error(
+            index, spec, "the factor (rate) must be above 0 and below 1", "training_augment_factor"
+        )
     return output_shape(spec, shape)
 
 
