@@ -71,11 +71,16 @@ def test_every_loss_and_metric_of_the_panel_runs_in_tfjs(tmp_path) -> None:
 
 def _run_snippet(tmp_path: Path, code: str, given: dict) -> dict:
     """The snippet run by tests/tfjs/run_training_code.js: what it charts, logs and predicts."""
-    snippet, inputs = tmp_path / "snippet.js", tmp_path / "inputs.json"
-    snippet.write_text(code)
+    return _node_json(tmp_path, "run_training_code.js", code, given)
+
+
+def _node_json(tmp_path: Path, script: str, code: str, given: dict) -> dict:
+    """`node tests/tfjs/SCRIPT code.js inputs.json`, and the JSON it prints."""
+    source, inputs = tmp_path / "code.js", tmp_path / "inputs.json"
+    source.write_text(code)
     inputs.write_text(json.dumps(given))
     done = subprocess.run(
-        [_node(), str(TFJS / "run_training_code.js"), str(snippet), str(inputs)],
+        [_node(), str(TFJS / script), str(source), str(inputs)],
         cwd=TFJS,
         capture_output=True,
         text=True,
@@ -83,6 +88,19 @@ def _run_snippet(tmp_path: Path, code: str, given: dict) -> dict:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
+
+
+def _mnist_files(folder: Path, train: int) -> None:
+    """The raw files the stand-in for the course's MnistData reads: `train` training digits
+    and the 1,000 validation digits, with their labels."""
+    (x_train, y_train), (x_test, y_test) = datasets.load_mnist()
+    for name, values in {
+        "train-images": x_train[:train],
+        "train-labels": y_train[:train],
+        "test-images": x_test[:1000],
+        "test-labels": y_test[:1000],
+    }.items():
+        (folder / name).write_bytes(values.astype(np.uint8).tobytes())
 
 
 def _tensor(array: np.ndarray) -> dict:
@@ -210,14 +228,7 @@ def test_the_mnist_snippet_is_the_course_s_sprite_batches_and_trains_in_tfjs(tmp
         "batchSize: BATCH_SIZE,",
     ):
         assert line in code, line
-    (x_train, y_train), (x_test, y_test) = datasets.load_mnist()
-    for name, values in {
-        "train-images": x_train[:512],
-        "train-labels": y_train[:512],
-        "test-images": x_test[:1000],
-        "test-labels": y_test[:1000],
-    }.items():
-        (tmp_path / name).write_bytes(values.astype(np.uint8).tobytes())
+    _mnist_files(tmp_path, 512)
     quick = tfjs_code(replace(config, epochs=1, train_size=512), (28, 28, 1), "multiclass")
     result = _run_snippet(tmp_path, quick, {"mnist": str(tmp_path)})
     _charts_have_data(result, 1)
@@ -260,18 +271,7 @@ def _augment_in_tfjs(tmp_path: Path, layers: tuple, images: np.ndarray) -> tuple
     """The panel's augment() run in TF.js on `images`: (its output, tensors it left behind)."""
     from models.training.augment import tfjs_function
 
-    source, inputs = tmp_path / "augment.js", tmp_path / "images.json"
-    source.write_text(tfjs_function(layers))
-    inputs.write_text(json.dumps(_tensor(images)))
-    done = subprocess.run(
-        [_node(), str(TFJS / "run_augment.js"), str(source), str(inputs)],
-        cwd=TFJS,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    result = json.loads(done.stdout)
+    result = _node_json(tmp_path, "run_augment.js", tfjs_function(layers), _tensor(images))
     return np.array(result["values"], np.float32).reshape(result["shape"]), result["leaked"]
 
 
@@ -302,14 +302,7 @@ def test_the_augmented_mnist_snippet_trains_on_new_batches_in_tfjs(tmp_path) -> 
     )
     code = tfjs_code(config, (28, 28, 1), "multiclass")
     assert "tf.layers.random" not in code and "await model.fitDataset(trainData, {" in code
-    (x_train, y_train), (x_test, y_test) = datasets.load_mnist()
-    for name, values in {
-        "train-images": x_train[:512],
-        "train-labels": y_train[:512],
-        "test-images": x_test[:1000],
-        "test-labels": y_test[:1000],
-    }.items():
-        (tmp_path / name).write_bytes(values.astype(np.uint8).tobytes())
+    _mnist_files(tmp_path, 512)
     result = _run_snippet(tmp_path, code, {"mnist": str(tmp_path)})
     _charts_have_data(result, 3)
     assert result["epochs"][-1]["loss"] < result["epochs"][0]["loss"]  # 8 steps an epoch
