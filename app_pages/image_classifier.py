@@ -5,6 +5,7 @@ import streamlit as st
 from components import classifier_views as views
 from components.feedback import show_error
 from components.i18n import t
+from components.transfer_camera import camera_section
 from models.errors import PlaygroundError
 from models.vision.classify import classifier_spec, image_probabilities, predict, preprocess
 from models.vision.occlusion import sensitivity_map
@@ -59,6 +60,7 @@ if extractor is not None:
     for slot, column in enumerate(st.columns(views.class_count())):
         with column:
             names.append(views.class_column(state, slot, photo, extractor))
+    camera_section(state, names, extractor)
     head = views.head_choice()
     if st.button(t("classifier.transfer.train"), type="primary", key="transfer_train"):
         views.train(state, names, head)

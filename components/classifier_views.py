@@ -331,6 +331,7 @@ def transfer_state() -> dict:
             "seen": set(),
             "head": None,
             "head_bytes": None,
+            "head_fn": None,  # the head as numpy, for every camera frame
             "head_names": [],
             "history": [],
         },
@@ -356,17 +357,19 @@ def class_count() -> int:
     return int(count)
 
 
-def add_example(state: dict, slot: int, pixels: np.ndarray, extractor: Any) -> None:
-    """The photo and its mirror image as two embeddings of class `slot`, plus a thumbnail."""
+def add_example(state: dict, slot: int, pixels: np.ndarray, extractor: Any) -> bool:
+    """The photo and its mirror image as two embeddings of class `slot`, plus a thumbnail;
+    False, after a message, when the class is full."""
     from models.vision.transfer import MAX_EXAMPLES
 
     embeddings = state["examples"].setdefault(slot, [])
     if len(embeddings) >= 2 * MAX_EXAMPLES:
         st.warning(t("classifier.transfer.full", limit=MAX_EXAMPLES))
-        return
+        return False
     embeddings.append(extractor.embed_photo(pixels))
     embeddings.append(extractor.embed_photo(pixels, flip=True))
     state["thumbs"].setdefault(slot, []).append(shrink(pixels, THUMB_SIDE))
+    return True
 
 
 def class_column(state: dict, slot: int, photo: dict | None, extractor: Any) -> str:
@@ -414,7 +417,7 @@ def head_choice() -> str:
 
 def train(state: dict, names: list[str], choice: str) -> None:
     """Check the classes, train the head with a live loss/accuracy chart, keep it."""
-    from models.vision.transfer import check_classes, head_to_bytes, train_head
+    from models.vision.transfer import check_classes, head_function, head_to_bytes, train_head
 
     counts = [len(state["thumbs"].get(i, [])) for i in range(len(names))]
     try:
@@ -444,6 +447,7 @@ def train(state: dict, names: list[str], choice: str) -> None:
     state.update(
         head=head,
         head_bytes=head_to_bytes(head),
+        head_fn=head_function(head),
         head_names=[n.strip() for n in names],
         history=history,
     )

@@ -203,3 +203,19 @@ def test_class_uploads_add_good_photos_and_explain_bad_ones(shared) -> None:
     captions = [c.value for c in at.caption]
     assert translate("classifier.transfer.examples", "en", count=1) in captions
     assert translate("classifier.transfer.examples", "en", count=0) in captions
+
+
+def test_the_camera_section_adds_nothing_without_a_stream_and_waits_for_a_head() -> None:
+    at = open_page(PAGE, "es")
+    at.session_state["transfer_camera_open"] = True  # the expander, opened
+    at.run()
+    assert not at.exception
+    assert translate("classifier.camera.train_first", "es") in [c.value for c in at.caption]
+    at.button(key="transfer_camera_burst_1").click().run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [translate("classifier.camera.no_frame", "es")]
+    captions = [c.value for c in at.caption]
+    assert captions.count(translate("classifier.transfer.examples", "es", count=0)) >= 2
+    at.button(key="transfer_add_0").click().run()  # a photo added above counts here too
+    captions = [c.value for c in at.caption]
+    assert translate("classifier.transfer.examples", "es", count=1) in captions

@@ -77,3 +77,70 @@ await head.fit(xs, ys, {{epochs: {EPOCHS}, batchSize: {BATCH_SIZE}, shuffle: tru
 
 const probs = head.predict(embed(img));   // per-class probabilities
 """
+
+
+def camera_python_code() -> str:
+    """What the camera section does in Python: a streamlit-webrtc callback per frame."""
+    return f"""import av
+import numpy as np
+from streamlit_webrtc import webrtc_streamer
+
+# embed() and head as above; the newest frame is kept for the class buttons
+newest = {{}}
+
+def callback(frame: av.VideoFrame) -> av.VideoFrame:
+    image = frame.to_ndarray(format="rgb24")        # one webcam frame, [H, W, 3]
+    newest["frame"] = image.copy()                  # a class button adds this one
+    embedding = embed(resize(image, 224))           # [{EMBEDDING}]
+    probs = head.predict(embedding[None], verbose=0)[0]
+    label = class_names[int(np.argmax(probs))]
+    print(f"I see {{label}} ({{probs.max():.0%}})")
+    return frame
+
+webrtc_streamer(key="rps", video_frame_callback=callback)
+
+# a class button: its class gets the newest frame (and its mirror image)
+def add_example(label):
+    images.append(newest["frame"]); classes.append(label)
+"""
+
+
+def camera_tfjs_code() -> str:
+    """The course's rock-paper-scissors loop: a class button adds the webcam's embedding to
+    the dataset (`tf.keep`, concat, dispose: the RPSDataset), and predicting runs in
+    `tf.tidy` frame after frame with `tf.nextFrame()`."""
+    return """// embed() and head as above. The course's webcam lesson, with tf.data.webcam:
+const webcam = await tf.data.webcam(document.getElementById('wc'),
+                                    {resizeWidth: 224, resizeHeight: 224});
+const dataset = {xs: null, labels: []};   // the course's RPSDataset
+
+async function addExample(label) {        // each class button: onclick="addExample(0)"
+  const img = await webcam.capture();
+  const example = tf.tidy(() => embed(img));
+  img.dispose();
+  if (dataset.xs == null) {
+    dataset.xs = tf.keep(example);
+  } else {
+    const oldX = dataset.xs;
+    dataset.xs = tf.keep(oldX.concat(example, 0));
+    oldX.dispose();
+    example.dispose();
+  }
+  dataset.labels.push(label);
+}
+
+// train: head.fit(dataset.xs, tf.oneHot(dataset.labels, numClasses), {...}) as above
+
+let isPredicting = false;
+async function predict() {
+  while (isPredicting) {
+    const img = await webcam.capture();
+    const predictedClass = tf.tidy(() => head.predict(embed(img)).as1D().argMax());
+    const classId = (await predictedClass.data())[0];
+    document.getElementById('prediction').innerText = 'I see ' + classNames[classId];
+    img.dispose();
+    predictedClass.dispose();
+    await tf.nextFrame();
+  }
+}
+"""
