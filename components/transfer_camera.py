@@ -35,21 +35,27 @@ def add_frames(state: dict, slot: int, proc: TransferProcessor, count: int, extr
 
 
 def _class_buttons(state: dict, names: list[str], proc: TransferProcessor, extractor: Any) -> None:
-    """Per class: add one frame, add a burst, and the samples it has (photos and frames)."""
-    for slot, column in enumerate(st.columns(len(names))):
-        with column:
-            st.markdown(f"**{names[slot]}**")
-            wanted = 0
-            if st.button(t("classifier.camera.add_one"), key=f"transfer_camera_one_{slot}"):
-                wanted = 1
-            if st.button(
-                t("classifier.camera.add_burst", count=BURST), key=f"transfer_camera_burst_{slot}"
-            ):
-                wanted = BURST
-            if wanted and not add_frames(state, slot, proc, wanted, extractor):
-                st.warning(t("classifier.camera.no_frame"), icon="📷")
-            count = len(state["thumbs"].get(slot, []))
-            st.caption(t("classifier.transfer.examples", count=count))
+    """One row per class: its name and samples (photos and frames), add one frame, add a
+    burst of frames."""
+    for slot, name in enumerate(names):
+        label, one, burst = st.columns([2, 1, 1], vertical_alignment="center")
+        wanted = 0
+        if one.button(
+            t("classifier.camera.add_one"),
+            key=f"transfer_camera_one_{slot}",
+            help=t("classifier.camera.add_one_help"),
+        ):
+            wanted = 1
+        if burst.button(
+            t("classifier.camera.add_burst", count=BURST),
+            key=f"transfer_camera_burst_{slot}",
+            help=t("classifier.camera.add_burst_help", count=BURST),
+        ):
+            wanted = BURST
+        if wanted and not add_frames(state, slot, proc, wanted, extractor):
+            st.warning(t("classifier.camera.no_frame"), icon="📷")
+        count = len(state["thumbs"].get(slot, []))
+        label.markdown(f"**{name}**  \n{t('classifier.transfer.examples', count=count)}")
 
 
 def _panel(proc: TransferProcessor, playing: bool, signalling: bool) -> None:
@@ -91,7 +97,10 @@ def camera_section(state: dict, names: list[str], extractor: Any) -> None:
                 tuple(state["head_names"]),
             )
         )
-        ctx = webrtc.streamer("transfer_camera", proc)
-        _class_buttons(state, names, proc, extractor)
-        webrtc.live_fragment(ctx, lambda playing, signalling: _panel(proc, playing, signalling))
+        video, side = st.columns([3, 2], gap="medium")
+        with video:
+            ctx = webrtc.streamer("transfer_camera", proc)
+        with side:
+            _class_buttons(state, names, proc, extractor)
+            webrtc.live_fragment(ctx, lambda playing, signalling: _panel(proc, playing, signalling))
         code_panel(camera_python_code(), camera_tfjs_code(), key="transfer_camera_code")

@@ -4,7 +4,7 @@ check that they can)."""
 
 import argparse
 
-from bench import detect, pose, segment
+from bench import camera, detect, pose, segment
 
 
 def test_bench_detect_measures_both_runtimes() -> None:
@@ -26,3 +26,10 @@ def test_bench_segment_measures_the_live_person_and_the_scene() -> None:
     figures = segment.run(argparse.Namespace(frames=3))
     assert figures["person"]["callback_p50_ms"] > 0 and figures["scene"]["inference_p50_ms"] > 0
     assert set(figures["person"]["goals"]) == {"live_15_fps_ok", "rss_ok"}
+
+
+def test_bench_camera_measures_the_stream_before_and_after_training() -> None:
+    figures = camera.run(argparse.Namespace(frames=3))
+    for case in ("callback_before_training", "callback_with_head", "embedding", "head_numpy"):
+        assert figures[case]["p50_ms"] > 0, case
+    assert figures["callback_over_embedding"] > 0 and figures["frame"] == "480x360"

@@ -48,7 +48,7 @@ def test_camera_frames_teach_a_class_and_the_head_names_it_live(
         page.get_by_text("From the camera: rock, paper, scissors").click()
         wait_idle(page)
         video = start_stream(page, "en")
-        page.locator(".st-key-transfer_camera_burst_0 button").click()
+        page.locator(".st-key-transfer_camera_burst_0 button").first.click()
         wait_idle(page)
         section = page.locator("[data-testid='stExpander']").filter(has_text="From the camera")
         section.get_by_text("Samples: 10").wait_for()
