@@ -278,7 +278,7 @@ def _augment_in_tfjs(tmp_path: Path, layers: tuple, images: np.ndarray) -> tuple
 def test_the_tfjs_augment_function_flips_turns_and_zooms_like_the_keras_layers(tmp_path) -> None:
     """TF.js 4.22 has no RandomFlip, RandomRotation or RandomZoom layers: the panel's tf.image
     version mirrors about half the digits exactly, keeps shapes and range, leaks no tensor
-    (the course's tf.tidy), and with all three changes every digit."""
+    (the course's tf.tidy), and with all three changes nearly every digit."""
     (x, _), _ = datasets.load_mnist()
     digits = (x[:64].astype(np.float32) / 255)[..., None]
     flipped, leaked = _augment_in_tfjs(tmp_path, AUGMENTED[:1], digits)
@@ -289,7 +289,10 @@ def test_the_tfjs_augment_function_flips_turns_and_zooms_like_the_keras_layers(t
     changed, leaked = _augment_in_tfjs(tmp_path, AUGMENTED, digits)
     assert changed.shape == digits.shape and leaked == 0
     assert changed.min() >= -1e-6 and changed.max() <= 1 + 1e-6
-    assert all(np.abs(out - img).max() > 0.1 for out, img in zip(changed, digits, strict=True))
+    # unseeded (Math.random): a digit may draw a near-zero turn and zoom and no flip, about
+    # one chance in 200; a build that changes nothing fails all 64
+    moved = sum(np.abs(out - img).max() > 0.1 for out, img in zip(changed, digits, strict=True))
+    assert moved >= 56, moved
     # a turn of at most 18° and a zoom of at most 10 % keep most of the ink
     ink = changed.sum(axis=(1, 2, 3)) / digits.sum(axis=(1, 2, 3))
     assert ink.min() > 0.7 and ink.max() < 1.4
