@@ -4,10 +4,12 @@ Every chart element is still built and its Plotly figure serialised, so these te
 what the page would draw and how often.
 """
 
+import numpy as np
+import plotly.graph_objects as go
 import pytest
 import streamlit.logger
 
-from components.live_training import LiveView
+from components.live_training import LiveView, mark_nan
 from models.training import presets
 from models.training.config import with_changes
 from models.training.data import make_dataset
@@ -54,3 +56,21 @@ def test_per_batch_curves_use_steps_and_validation_stays_per_epoch() -> None:
     assert steps == list(range(1, 9)) and len(losses) == 8  # 200 examples / 50, two epochs
     assert trace(view, "loss", 1)[0] == [4, 8]  # val_loss at the end of each epoch
     assert len(history["loss"]) == 2
+
+
+def test_live_charts_give_the_dictionary_plotly_would_and_a_valid_one() -> None:
+    """The live charts skip Plotly's validators and keep their layout's dictionary: what
+    they hand `st.plotly_chart` must still be what Plotly makes, and pass its validators,
+    before and after a NaN mark changes the layout."""
+    view, _, _ = live_run(interval=1e9, epochs=3)
+    for marked in (False, True):
+        if marked:
+            mark_nan(view.figures, 2)
+        for figure in view.figures.refresh().values():
+            ours = figure.to_dict()
+            assert ours == go.Figure.to_dict(figure)
+            assert go.Figure(ours).to_dict() == ours  # validated: raises on a bad property
+            assert ("shapes" in ours["layout"]) == (
+                marked and figure is not view.figures.figures["lr"]
+            )
+    assert isinstance(view.figures.figures["loss"].data[0].x, np.ndarray)  # not encoded in place

@@ -54,6 +54,16 @@ def person_colour(person_id: int) -> tuple[int, int, int]:
     return PALETTE[(person_id - 1) % len(PALETTE)]
 
 
+# The skeleton by side, as index arrays: a frame picks its visible bones with one mask per
+# side and draws them in one `cv2.polylines` call, instead of 16 Python-level checks and
+# lines (half of what drawing cost on a live frame, 0.16 ms, was the Python around cv2).
+_SIDE_NAMES = ("left", "right", "center")
+_BONES = {
+    side: np.array([(a, b) for a, b, s in EDGES if s == side], np.intp) for side in _SIDE_NAMES
+}
+_DOT_SIDES = {side: np.array([s == side for s in SIDES]) for side in _SIDE_NAMES}
+
+
 def draw_pose(
     frame: np.ndarray,
     pose: Pose,
@@ -66,18 +76,20 @@ def draw_pose(
     thickness = max(2, side_px // 200)
     radius = max(3, side_px // 120)
     visible = pose.keypoints[:, 2] >= options.threshold
-    points = [(int(round(x)), int(round(y))) for x, y in pose.keypoints[:, :2]]
+    points = np.rint(pose.keypoints[:, :2]).astype(np.int32)
     if options.skeleton:
-        for a, b, side in EDGES:
-            if visible[a] and visible[b]:
+        for side, bones in _BONES.items():
+            shown = bones[visible[bones[:, 0]] & visible[bones[:, 1]]]
+            if len(shown):
                 line = _colour(side, options.bgr, colour)
-                cv2.line(frame, points[a], points[b], line, thickness, cv2.LINE_AA)
-    for index in np.flatnonzero(visible):
-        dot = _colour(SIDES[index], options.bgr, colour)
-        cv2.circle(frame, points[index], radius + 1, OUTLINE, -1, cv2.LINE_AA)
-        cv2.circle(frame, points[index], radius, dot, -1, cv2.LINE_AA)
+                cv2.polylines(frame, list(points[shown]), False, line, thickness, cv2.LINE_AA)
+    for side, on_side in _DOT_SIDES.items():
+        dot = _colour(side, options.bgr, colour)
+        for x, y in points[visible & on_side].tolist():
+            cv2.circle(frame, (x, y), radius + 1, OUTLINE, -1, cv2.LINE_AA)
+            cv2.circle(frame, (x, y), radius, dot, -1, cv2.LINE_AA)
     if options.labels:
-        _draw_labels(frame, points, visible, side_px, options.bgr)
+        _draw_labels(frame, points.tolist(), visible, side_px, options.bgr)
     return frame
 
 
@@ -107,7 +119,7 @@ def draw_found(frame: np.ndarray, found: Pose | Crowd, options: DrawOptions) -> 
 
 
 def _draw_labels(
-    frame: np.ndarray, points: list[tuple[int, int]], visible: np.ndarray, side_px: int, bgr: bool
+    frame: np.ndarray, points: list[list[int]], visible: np.ndarray, side_px: int, bgr: bool
 ) -> None:
     """Each visible keypoint's name beside it, outlined so it reads on any background."""
     scale = max(0.35, side_px / 1600)
