@@ -1,12 +1,13 @@
 """The live side of the pose page: its frame processor and the live panel.
 
 `PoseProcessor` follows the pattern of components/webrtc.py (the model handed over by the
-script thread, results out through a one-slot queue, a fragment polling it); the same
+script thread, results out through a one-slot mailbox, a fragment polling it); the same
 `analyse` runs the snapshot, photo and video paths.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -22,11 +23,12 @@ from models.pose.movenet import (
     ANGLES,
     Pose,
     PoseSmoother,
-    estimate,
+    estimate_letterboxed,
     is_multipose,
     joint_angles,
 )
-from models.pose.multipose import Crowd, CrowdFollower, estimate_crowd
+from models.pose.multipose import Crowd, CrowdFollower, crowd_letterboxed
+from models.vision.letterbox import KeptLetterbox, Letterbox, letterbox
 
 Found = Pose | Crowd  # one person (single-pose models) or everyone (MultiPose)
 Follower = PoseSmoother | CrowdFollower  # what carries a stream's state from frame to frame
@@ -84,22 +86,28 @@ def analyse(
     settings: Settings,
     follow: Follower | None = None,
     timestamp: float = 0.0,
+    fit: Callable[[np.ndarray, int], tuple[np.ndarray, Letterbox]] = letterbox,
 ) -> tuple[np.ndarray, Found]:
     """`frame` (uint8 RGB, mirrored and drawn on in place) with its pose(s) drawn, and them.
 
-    The model always sees the frame as the camera took it; a mirrored view flips the image
-    and the keypoints' x afterwards, so each keypoint keeps its own body side.
+    `fit` letterboxes the frame for the model (a stream passes its `KeptLetterbox`). The
+    model always sees the frame as the camera took it (its square is a copy); a mirrored
+    view flips the image, and the keypoints' x once found, so each keypoint keeps its own
+    body side.
     """
-    if settings.multi:
-        found: Found = estimate_crowd(settings.model, frame, settings.size)
-    else:
-        found = estimate(settings.model, frame, settings.size)
-    if follow is not None:
-        found = follow(found, timestamp)
+    square, box = fit(frame, settings.size)
     if not frame.flags.writeable:  # a decoded photo may be a read-only view of its file
         frame = frame.copy()
-    if settings.mirror:  # in place: the live frame is ours, and drawn on below anyway
-        frame, found = cv2.flip(frame, 1, dst=frame), found.mirrored()
+    if settings.mirror:  # in place, before the model: the frame is still in the cache
+        cv2.flip(frame, 1, dst=frame)
+    if settings.multi:
+        found: Found = crowd_letterboxed(settings.model, square, box)
+    else:
+        found = estimate_letterboxed(settings.model, square, box)
+    if follow is not None:
+        found = follow(found, timestamp)
+    if settings.mirror:
+        found = found.mirrored()
     return draw_found(frame, found, settings.draw), found
 
 
@@ -109,6 +117,7 @@ class PoseProcessor(FrameProcessor[Settings, LiveResult]):
     def __init__(self) -> None:
         super().__init__()
         self._follower: Follower | None = None
+        self._letterbox = KeptLetterbox()  # used by the stream's worker thread only
 
     def _configured(self, old: Settings | None, new: Settings) -> None:
         if old is None or (old.model_id, old.size, old.smooth) != (
@@ -130,7 +139,7 @@ class PoseProcessor(FrameProcessor[Settings, LiveResult]):
         self, pixels: np.ndarray, snapshot: tuple[Settings, Follower | None], start: float
     ) -> tuple[np.ndarray, Found]:
         settings, follow = snapshot
-        return analyse(pixels, settings, follow, start)
+        return analyse(pixels, settings, follow, start, self._letterbox)
 
     def result(
         self, found: Found, snapshot: tuple[Settings, Follower | None], fps: float, ms: float

@@ -14,7 +14,7 @@ from crowd_helper import YOGA_LEFT, photos, two_people
 
 from models.loading import TENSORFLOW, load_model
 from models.pose.draw import DrawOptions, draw_crowd, person_colour
-from models.pose.movenet import Letterbox, Pose, estimate
+from models.pose.movenet import Pose, estimate
 from models.pose.multipose import (
     MULTIPOSE_MODEL,
     Crowd,
@@ -24,6 +24,7 @@ from models.pose.multipose import (
     estimate_crowd,
 )
 from models.pose.tracking import IouTracker
+from models.vision.letterbox import Letterbox
 
 ROOT = Path(__file__).resolve().parent.parent
 THUNDER = "movenet-singlepose-thunder"

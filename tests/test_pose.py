@@ -8,14 +8,13 @@ import pytest
 
 from models.errors import BadInput
 from models.loading import load_model
-from models.pose.draw import COLOURS_RGB, DrawOptions, draw_pose
+from models.pose.draw import CHAINS, COLOURS_RGB, DrawOptions, draw_pose
 from models.pose.movenet import (
     ANGLES,
     EDGES,
     INDEX,
     KEYPOINT_NAMES,
     SIDES,
-    Letterbox,
     OneEuroFilter,
     Pose,
     PoseSmoother,
@@ -25,9 +24,9 @@ from models.pose.movenet import (
     export_rows,
     input_size,
     joint_angles,
-    letterbox,
     run_model,
 )
+from models.vision.letterbox import Letterbox, letterbox
 from models.vision.video import MAX_FRAMES, frames, probe
 
 INT8 = "movenet-singlepose-lightning-int8-tflite"
@@ -170,6 +169,24 @@ def test_one_euro_smooths_jitter_and_follows_moves() -> None:
     assert abs(followed[-1][0, 0] - ramp[-1][0, 0]) < 0.03  # under one frame's move of lag
 
 
+def test_one_euro_is_the_papers_filter() -> None:
+    """Step by step as Casiez et al. write it: α = 1 / (1 + τ / dt), τ = 1 / (2π f_c)."""
+
+    def alpha(cutoff, dt):
+        return 1.0 / (1.0 + 1.0 / (2 * np.pi * cutoff) / dt)
+
+    filt = OneEuroFilter(min_cutoff=1.0, beta=20.0, d_cutoff=1.0)
+    values = np.cumsum(RNG.normal(0, 0.01, (60, 17, 2)), axis=0) + 0.5
+    times = np.cumsum(RNG.uniform(0.02, 0.06, 60))
+    smooth, speed = values[0], np.zeros((17, 2))
+    filt(values[0], times[0])
+    for i in range(1, 60):
+        dt = times[i] - times[i - 1]
+        speed = speed + alpha(1.0, dt) * ((values[i] - smooth) / dt - speed)
+        smooth = smooth + alpha(1.0 + 20.0 * np.abs(speed), dt) * (values[i] - smooth)
+        np.testing.assert_allclose(filt(values[i], times[i]), smooth, atol=1e-9)
+
+
 def test_pose_smoother_keeps_scores_and_pixels() -> None:
     smoother = PoseSmoother()
     first = _pose({"nose": (100, 40)})
@@ -294,3 +311,34 @@ def test_warm_up_runs_each_model_twice_once_and_remembers_its_time() -> None:
     second = pose.warm_up(model, 192)
     assert calls == [(1, 192, 192, 3)] * 2  # one to build, one timed; none the second time
     assert first == second > 0
+
+
+def test_the_drawn_chains_are_the_skeleton() -> None:
+    """draw_pose's polylines hold every bone of EDGES once, in its side's colour."""
+    bones = {
+        (min(a, b), max(a, b), side)
+        for side, chains in CHAINS.items()
+        for chain in chains
+        for a, b in zip(chain[:-1], chain[1:], strict=True)
+    }
+    assert bones == {(min(a, b), max(a, b), side) for a, b, side in EDGES}
+    assert sum(len(chain) - 1 for chains in CHAINS.values() for chain in chains) == len(EDGES)
+
+
+def test_an_unsure_keypoint_cuts_its_chain() -> None:
+    """The left elbow unsure: neither of its bones is drawn, the shoulder-hip-knee run is."""
+    pose = _pose(
+        {
+            "left_wrist": (20, 150),
+            "left_elbow": (60, 150),
+            "left_shoulder": (100, 150),
+            "left_hip": (100, 100),
+            "left_knee": (100, 50),
+        }
+    )
+    pose.keypoints[INDEX["left_elbow"], 2] = 0.1
+    frame = np.zeros((200, 200, 3), np.uint8)
+    draw_pose(frame, pose, DrawOptions(threshold=0.3, skeleton=True))
+    assert tuple(frame[125, 100]) == COLOURS_RGB["left"]  # shoulder → hip
+    assert tuple(frame[75, 100]) == COLOURS_RGB["left"]  # hip → knee
+    assert frame[150, 35:45].sum() == 0 and frame[150, 75:85].sum() == 0  # no arm bones

@@ -20,9 +20,10 @@ import numpy as np
 import pytest
 
 from models.loading import load_model
-from models.pose.movenet import input_size, letterbox, run_model
+from models.pose.movenet import input_size, run_model
 from models.vision.classify import classifier_spec, predict, preprocess
 from models.vision.images import decode_image
+from models.vision.letterbox import letterbox
 
 MODELS = ("mobilenet-v2-1.0-224-quant-tflite", "mobilenet-v1-0.25-128-quant-tflite")
 POSE = ("movenet-singlepose-lightning", "movenet-singlepose-lightning-int8-tflite")

@@ -12,11 +12,12 @@ Frames are RGB here (what `estimate` reads); `bgr=True` swaps the colours for BG
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
 
-from models.pose.movenet import EDGES, KEYPOINT_NAMES, SIDES, Pose
+from models.pose.movenet import INDEX, KEYPOINT_NAMES, SIDES, Pose
 from models.pose.multipose import Crowd
 
 COLOURS_RGB = {"left": (255, 138, 0), "right": (0, 200, 255), "center": (255, 255, 255)}
@@ -54,14 +55,56 @@ def person_colour(person_id: int) -> tuple[int, int, int]:
     return PALETTE[(person_id - 1) % len(PALETTE)]
 
 
-# The skeleton by side, as index arrays: a frame picks its visible bones with one mask per
-# side and draws them in one `cv2.polylines` call, instead of 16 Python-level checks and
-# lines (half of what drawing cost on a live frame, 0.16 ms, was the Python around cv2).
-_SIDE_NAMES = ("left", "right", "center")
-_BONES = {
-    side: np.array([(a, b) for a, b, s in EDGES if s == side], np.intp) for side in _SIDE_NAMES
+# The skeleton as chains of keypoints, each in its side's colour: the 16 bones of EDGES in six
+# polylines, so a frame cuts each chain at its unsure keypoints and draws a side's pieces
+# in one `cv2.polylines` call. Joints inside a chain get one round cap instead of one per
+# bone, and the Python around cv2 stays a few list operations: numpy calls on 17 values
+# cost more than the drawing on a live frame (docs/DEVELOPING.md). They hold exactly the bones
+# of EDGES, each in its side (tests/test_pose.py).
+CHAINS: dict[str, tuple[tuple[int, ...], ...]] = {
+    side: tuple(tuple(INDEX[name] for name in chain) for chain in chains)
+    for side, chains in {
+        "left": (
+            ("left_ear", "left_eye", "nose"),
+            ("left_wrist", "left_elbow", "left_shoulder", "left_hip", "left_knee", "left_ankle"),
+        ),
+        "right": (
+            ("right_ear", "right_eye", "nose"),
+            (
+                "right_wrist",
+                "right_elbow",
+                "right_shoulder",
+                "right_hip",
+                "right_knee",
+                "right_ankle",
+            ),
+        ),
+        "center": (("left_shoulder", "right_shoulder"), ("left_hip", "right_hip")),
+    }.items()
 }
-_DOT_SIDES = {side: np.array([s == side for s in SIDES]) for side in _SIDE_NAMES}
+
+
+def _visible_pieces(chains: tuple[tuple[int, ...], ...], visible: list[bool]) -> list[list[int]]:
+    """The runs of two or more visible keypoints along `chains`: the bones to draw."""
+    pieces = []
+    for chain in chains:
+        run: list[int] = []
+        for index in chain:
+            if visible[index]:
+                run.append(index)
+                continue
+            if len(run) > 1:
+                pieces.append(run)
+            run = []
+        if len(run) > 1:
+            pieces.append(run)
+    return pieces
+
+
+@lru_cache(maxsize=64)
+def _dot_colours(bgr: bool, colour: tuple[int, int, int] | None) -> tuple[tuple[int, ...], ...]:
+    """Each keypoint's dot colour, in COCO order."""
+    return tuple(_colour(side, bgr, colour) for side in SIDES)
 
 
 def draw_pose(
@@ -75,19 +118,20 @@ def draw_pose(
     side_px = max(frame.shape[0], frame.shape[1])
     thickness = max(2, side_px // 200)
     radius = max(3, side_px // 120)
-    visible = pose.keypoints[:, 2] >= options.threshold
+    visible = (pose.keypoints[:, 2] >= options.threshold).tolist()
     points = np.rint(pose.keypoints[:, :2]).astype(np.int32)
     if options.skeleton:
-        for side, bones in _BONES.items():
-            shown = bones[visible[bones[:, 0]] & visible[bones[:, 1]]]
-            if len(shown):
+        for side, chains in CHAINS.items():
+            pieces = _visible_pieces(chains, visible)
+            if pieces:
                 line = _colour(side, options.bgr, colour)
-                cv2.polylines(frame, list(points[shown]), False, line, thickness, cv2.LINE_AA)
-    for side, on_side in _DOT_SIDES.items():
-        dot = _colour(side, options.bgr, colour)
-        for x, y in points[visible & on_side].tolist():
+                lines = [points[piece] for piece in pieces]
+                cv2.polylines(frame, lines, False, line, thickness, cv2.LINE_AA)
+    dots = _dot_colours(options.bgr, colour)
+    for index, (x, y) in enumerate(points.tolist()):
+        if visible[index]:
             cv2.circle(frame, (x, y), radius + 1, OUTLINE, -1, cv2.LINE_AA)
-            cv2.circle(frame, (x, y), radius, dot, -1, cv2.LINE_AA)
+            cv2.circle(frame, (x, y), radius, dots[index], -1, cv2.LINE_AA)
     if options.labels:
         _draw_labels(frame, points.tolist(), visible, side_px, options.bgr)
     return frame
@@ -119,12 +163,13 @@ def draw_found(frame: np.ndarray, found: Pose | Crowd, options: DrawOptions) -> 
 
 
 def _draw_labels(
-    frame: np.ndarray, points: list[list[int]], visible: np.ndarray, side_px: int, bgr: bool
+    frame: np.ndarray, points: list[list[int]], visible: list[bool], side_px: int, bgr: bool
 ) -> None:
     """Each visible keypoint's name beside it, outlined so it reads on any background."""
     scale = max(0.35, side_px / 1600)
-    for index in np.flatnonzero(visible):
-        x, y = points[index]
+    for index, (x, y) in enumerate(points):
+        if not visible[index]:
+            continue
         where = (x + 6, y - 6)
         text = KEYPOINT_NAMES[index]
         cv2.putText(frame, text, where, cv2.FONT_HERSHEY_SIMPLEX, scale, OUTLINE, 3, cv2.LINE_AA)

@@ -3,7 +3,7 @@
 The model takes int32 [1, S, S, 3] (S any multiple of 32, 256 by default: larger finds
 people further away, at (S / 256)² the work) and answers [1, 6, 56]: per person 17 × (y, x,
 score) normalised to the square, then the box (ymin, xmin, ymax, xmax) and the person's
-score. The frame is letterboxed as for single pose (models/pose/movenet.py); people under
+score. The frame is letterboxed as for single pose (models/vision/letterbox.py); people under
 MIN_PERSON_SCORE are dropped, as TF.js pose-detection's `minPoseScore` does.
 `CrowdFollower` gives each person a stable id over a stream (models/pose/tracking.py) and
 smooths each one's keypoints on its own.
@@ -16,8 +16,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from models.pose.movenet import Letterbox, Pose, PoseSmoother, feed, letterbox
+from models.pose.movenet import Pose, PoseSmoother, feed
 from models.pose.tracking import IouTracker
+from models.vision.letterbox import Letterbox, letterbox
 
 MULTIPOSE_MODEL = "movenet-multipose-lightning"
 MULTIPOSE_SIZES = (256, 320, 384, 448, 512)  # multiples of 32; 256 is the model's own
@@ -88,7 +89,11 @@ def decode(raw: np.ndarray, box: Letterbox, min_score: float = MIN_PERSON_SCORE)
 
 def estimate_crowd(model, frame: np.ndarray, size: int) -> Crowd:
     """Everyone in `frame` (uint8 RGB [H, W, 3]) by MultiPose with an S = `size` input."""
-    square, box = letterbox(frame, size)
+    return crowd_letterboxed(model, *letterbox(frame, size))
+
+
+def crowd_letterboxed(model, square: np.ndarray, box: Letterbox) -> Crowd:
+    """Everyone in a frame letterboxed as `box` says into `square`, in the frame's pixels."""
     start = time.perf_counter()
     raw = np.asarray(feed(model, square), np.float32).reshape(-1, 56)
     elapsed_ms = (time.perf_counter() - start) * 1000
