@@ -27,14 +27,16 @@ import cv2
 import numpy as np
 import psutil
 
+from bench._frames import decoded
 from components.pose_stream import PoseProcessor, Settings
 from components.webrtc import CAMERA_HEIGHT, CAMERA_WIDTH
 from models.errors import PlaygroundError
 from models.loading import LITERT, RUNTIMES, load_model, runs_on_litert
 from models.pose.draw import DrawOptions
-from models.pose.movenet import POSE_MODELS, feed, input_size, is_multipose, letterbox
+from models.pose.movenet import POSE_MODELS, feed, input_size, is_multipose
 from models.store.registry import model_spec
 from models.vision.images import decode_image
+from models.vision.letterbox import letterbox
 
 WIDTH, HEIGHT = CAMERA_WIDTH, CAMERA_HEIGHT  # what the page asks the browser's camera for
 WARMUP = 20
@@ -97,12 +99,13 @@ def _time_paired(
             rss_start = process.memory_info().rss
         start = time.perf_counter()
         feed(model, squares[i % len(squares)])
-        middle = time.perf_counter()
-        processor.callback(video[i % len(video)])
-        end = time.perf_counter()
+        bare_ms = (time.perf_counter() - start) * 1000
+        frame = decoded(video[i % len(video)])
+        start = time.perf_counter()
+        processor.callback(frame)
         if i >= WARMUP:
-            bare.append((middle - start) * 1000)
-            callback.append((end - middle) * 1000)
+            bare.append(bare_ms)
+            callback.append((time.perf_counter() - start) * 1000)
     if processor.failure:
         raise RuntimeError(processor.failure)
     return bare, callback, (process.memory_info().rss - rss_start) / 2**20

@@ -25,6 +25,7 @@ from pathlib import Path
 import av
 import psutil
 
+from bench._frames import decoded
 from bench.pose import _frames
 from components.pose_stream import PoseProcessor, Settings
 from models.loading import load_model
@@ -85,7 +86,7 @@ def pose_step() -> Callable[[int], None]:
     processor.configure(Settings(model, POSE_MODEL, input_size(POSE_MODEL), DrawOptions()))
 
     def step(i: int) -> None:
-        processor.callback(video[i % len(video)])
+        processor.callback(decoded(video[i % len(video)]))
         if processor.failure:
             raise RuntimeError(processor.failure)
 

@@ -29,6 +29,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
 
+from bench._frames import decoded
 from bench.classroom import bench_server, rerun_message
 from bench.pose import _frames
 from bench.streamlit_server import RunningApp
@@ -80,7 +81,7 @@ class Camera(VideoStreamTrack):
         pts, time_base = await self.next_timestamp()
         source = self._frames[self.sent // 4 % len(self._frames)]  # he moves every 4 frames
         self.sent += 1
-        frame = av.VideoFrame.from_ndarray(source.to_ndarray(), format="yuv420p")
+        frame = decoded(source)
         frame.pts, frame.time_base = pts, time_base
         return frame
 

@@ -1,7 +1,7 @@
 """The live side of the Object detection page: its frame processor and the live panel.
 
 The pattern of components/webrtc.py: the model and the filter handed over by the script
-thread, results out through a one-slot queue. A frame that arrives while the last one is
+thread, results out through a one-slot mailbox. A frame that arrives while the last one is
 still being detected is not queued: streamlit-webrtc's async mode hands the callback the
 newest frame and drops the rest, so the picture stays live at whatever rate the model
 answers.

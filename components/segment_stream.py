@@ -1,7 +1,7 @@
 """The live side of the Segmentation page: the person cut out on every webcam frame.
 
 The pattern of components/webrtc.py: the selfie model and the chosen effect handed over by
-the script thread, results out through a one-slot queue, a fragment showing FPS and ms.
+the script thread, results out through a one-slot mailbox, a fragment showing FPS and ms.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ camera streams over WebRTC, each "add" takes the newest frames as samples of a c
 once a head is trained every frame gets its guess drawn on it ("I see Rock").
 
 `TransferProcessor` follows components/webrtc.py: the extractor and the trained head come
-from the script thread with `configure`, results leave through the one-slot queue, and the
+from the script thread with `configure`, results leave through the one-slot mailbox, and the
 newest frame is kept (a copy, before anything is drawn) for the script thread to add.
 """
 

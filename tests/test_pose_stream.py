@@ -4,6 +4,7 @@ import av
 import cv2
 import numpy as np
 import pytest
+from av.video.reformatter import VideoReformatter
 
 from components.pose_stream import PoseProcessor, Settings, analyse
 from components.webrtc import PUBLIC_STUN, STALL_S, ice_servers, notices, rgb_frame
@@ -147,8 +148,9 @@ def test_the_queue_keeps_only_the_newest_result() -> None:
     processor.configure(_settings(smooth=False))
     for pts in range(3):
         processor.callback(_video_frame(np.zeros((48, 64, 3), np.uint8), pts=pts))
-    assert processor.results.qsize() == 1
-    assert processor.latest().fps > 0
+    newest = processor.latest()
+    assert newest is not None and newest.fps > 0  # the third frame's: a rate over two
+    assert processor.latest() is None  # the older two were replaced, not queued
 
 
 def test_a_stream_with_no_frame_for_a_while_is_stalled_until_it_ends() -> None:
@@ -248,11 +250,29 @@ def test_the_student_s_own_stop_is_not_reported_as_a_lost_camera() -> None:
 def test_what_is_drawn_on_the_pixels_is_in_the_frame_sent_back_not_in_the_camera_s() -> None:
     camera = _video_frame(np.full((48, 64, 3), 40, np.uint8))
     before = camera.to_ndarray().copy()
-    out, pixels = rgb_frame(camera)
+    out, pixels = rgb_frame(camera, VideoReformatter())
     pixels[10:20, 10:20] = 255
     assert out is not None and out.format.name == "rgb24"
     assert (out.to_ndarray(format="rgb24")[10:20, 10:20] == 255).all()  # no copy in between
     np.testing.assert_array_equal(camera.to_ndarray(), before)
     # Rows padded in memory (500 × 3 bytes): a plain copy, and the callback wraps it after.
-    padded, copy = rgb_frame(_video_frame(np.zeros((61, 500, 3), np.uint8)))
+    padded, copy = rgb_frame(_video_frame(np.zeros((61, 500, 3), np.uint8)), VideoReformatter())
     assert padded is None and copy.flags.writeable and copy.shape == (61, 500, 3)
+
+
+def test_one_stream_converts_frames_of_changing_sizes_with_its_kept_reformatter() -> None:
+    """The stream's swscale context is kept across frames, and follows a camera that
+    changes size mid-stream (a phone turned, another camera picked)."""
+    processor = PoseProcessor()
+    processor.configure(_settings(mirror=False, smooth=False))
+    for width, height in [(64, 48), (48, 64), (64, 48), (320, 240)]:
+        pixels = RNG.integers(0, 256, (height, width, 3), dtype=np.uint8)
+        camera = _video_frame(pixels)
+        out = processor.callback(camera)
+        assert processor.failure is None
+        assert (out.width, out.height) == (width, height)
+        undrawn = out.to_ndarray(format="rgb24")
+        expected = camera.to_ndarray(format="rgb24")
+        assert (
+            np.mean(undrawn == expected) > 0.9
+        )  # the camera's picture, drawn on only here and there
