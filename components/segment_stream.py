@@ -47,19 +47,22 @@ class LiveResult:
 
 
 def analyse(frame: np.ndarray, settings: Settings) -> tuple[np.ndarray, tuple[float, float]]:
-    """`frame` with the chosen effect behind the person, and (person share, inference ms)."""
+    """`frame` (the stream's own RGB copy) with the chosen effect behind the person, in
+    place, and (person share, inference ms)."""
     probability, elapsed_ms = person_probability(settings.model, frame)
-    drawn = person_effect(
+    person_effect(
         frame,
         probability,
         settings.effect,
         settings.softness,
         settings.colour,
         settings.background,
+        dst=frame,
     )
     if settings.mirror:
-        drawn = cv2.flip(drawn, 1)
-    return drawn, (float((probability >= 0.5).mean()), elapsed_ms)
+        cv2.flip(frame, 1, dst=frame)
+    share = np.count_nonzero(probability >= 0.5) / probability.size
+    return frame, (share, elapsed_ms)
 
 
 class PersonProcessor(FrameProcessor[Settings, LiveResult]):

@@ -15,6 +15,7 @@ from models.segmentation.effects import (
     IMAGE,
     MASK,
     VOC_COLOURS,
+    bokeh,
     overlay,
     person_effect,
     soft_alpha,
@@ -113,6 +114,34 @@ def test_person_effects_keep_the_person_and_change_the_background() -> None:
     assert mask[30, 40].tolist() == [255] * 3 and mask[0, 0].tolist() == [0] * 3
     edge = soft_alpha(probability, 5)
     assert 0 < edge[30, 20] < 1  # a softened edge is partly the person
+
+
+def test_the_bokeh_looks_like_the_full_size_gaussian(shared) -> None:
+    """Blurred at a quarter of the size and scaled back, the background is the wide Gaussian's
+    picture within a level or so, and far from the sharp photo."""
+    photo = cv2.resize(_photo(shared, "dog.bmp"), (480, 360), interpolation=cv2.INTER_AREA)
+    wide = cv2.GaussianBlur(photo, (31, 31), 0).astype(int)
+    fast = bokeh(photo, 15)
+    assert fast.shape == photo.shape and fast.dtype == np.uint8
+    assert np.abs(fast - wide).mean() < 1.5
+    assert np.abs(photo.astype(int) - wide).mean() > 5 * np.abs(fast - wide).mean()
+
+
+def test_the_effect_mixes_each_pixel_by_its_alpha_in_place() -> None:
+    """alpha · frame + (1 − alpha) · behind, rounded; written into the frame when asked."""
+    rng = np.random.default_rng(1)
+    frame = rng.integers(0, 256, (36, 48, 3), dtype=np.uint8)
+    probability = rng.uniform(0, 1, (36, 48)).astype(np.float32)
+    mixed = person_effect(frame, probability, COLOUR, softness=0, colour=(10, 200, 30))
+    hard = (probability >= 0.5)[..., None]
+    np.testing.assert_array_equal(mixed, np.where(hard, frame, [10, 200, 30]))
+    soft = person_effect(frame, probability, COLOUR, softness=1, colour=(10, 200, 30))
+    blurred = soft_alpha(probability, 1)[..., None]
+    expected = blurred * frame + (1 - blurred) * np.array([10, 200, 30], np.float32)
+    assert np.abs(soft.astype(np.float32) - expected).max() <= 1.0
+    own = frame.copy()
+    out = person_effect(own, probability, COLOUR, softness=1, colour=(10, 200, 30), dst=own)
+    assert out is own and np.array_equal(own, soft)
 
 
 def test_cli_writes_masks_of_the_photo_s_size(shared, tmp_path, capsys) -> None:

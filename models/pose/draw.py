@@ -130,7 +130,9 @@ def draw_pose(
     dots = _dot_colours(options.bgr, colour)
     for index, (x, y) in enumerate(points.tolist()):
         if visible[index]:
-            cv2.circle(frame, (x, y), radius + 1, OUTLINE, -1, cv2.LINE_AA)
+            # The dark ring's inside is blended by the anti-aliased dot drawn over it, and its
+            # outer pixel edge needs no blending: the ring costs a third of a blended circle.
+            cv2.circle(frame, (x, y), radius + 1, OUTLINE, -1, cv2.LINE_8)
             cv2.circle(frame, (x, y), radius, dots[index], -1, cv2.LINE_AA)
     if options.labels:
         _draw_labels(frame, points.tolist(), visible, side_px, options.bgr)
