@@ -61,7 +61,7 @@ def analyse(frame: np.ndarray, settings: Settings) -> tuple[np.ndarray, tuple[fl
     )
     if settings.mirror:
         cv2.flip(frame, 1, dst=frame)
-    share = np.count_nonzero(probability >= 0.5) / probability.size
+    share = float(np.count_nonzero(probability >= 0.5) / probability.size)
     return frame, (share, elapsed_ms)
 
 

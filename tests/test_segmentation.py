@@ -171,3 +171,28 @@ def test_cli_refuses_bad_input(shared, tmp_path, capsys) -> None:
     assert main(["segment", str(bird), "--model", "centernet-mobilenetv3-coco"]) == 2
     assert "not a segmentation model" in capsys.readouterr().err
     assert main(["segment", str(bird), "--masks", str(text)]) == 2
+
+
+def test_the_live_callback_cuts_the_person_out_of_a_camera_frame(shared) -> None:
+    """A webcam-sized yuv420p frame of the squat: the person kept, the wall blurred, the picture
+    mirrored, and the share of person pixels in the panel's result."""
+    import av
+
+    from components.segment_stream import PersonProcessor, Settings
+
+    frame = np.full((360, 480, 3), 220, np.uint8)
+    person = cv2.resize(_photo(shared, "squat.bmp"), (270, 330), interpolation=cv2.INTER_AREA)
+    frame[30:, 105:375] = person
+    frame[:, :60] = np.indices((360, 60)).sum(axis=0)[..., None] % 2 * 255  # a sharp check
+    camera = av.VideoFrame.from_ndarray(frame, format="rgb24").reformat(format="yuv420p")
+    seen = camera.to_ndarray(format="rgb24")
+    processor = PersonProcessor()
+    processor.configure(Settings(load_model(PERSON_MODEL)))
+    out = processor.callback(camera).to_ndarray(format="rgb24")
+    assert processor.failure is None
+    result = processor.latest()
+    assert 0.03 < result.person_share < 0.5 and result.callback_ms >= result.inference_ms > 0
+    unmirrored = out[:, ::-1].astype(int)
+    assert np.abs(unmirrored[200:260, 200:280] - seen[200:260, 200:280]).mean() < 6  # the person
+    check = np.abs(unmirrored[100:300, 10:50] - seen[100:300, 10:50]).mean()
+    assert check > 60  # the check pattern behind him is blurred to grey
