@@ -1,3 +1,3 @@
-"""MoveNet pose: letterboxing, running the model, keypoints in frame pixels, smoothing, joint
-angles and drawing.
+"""MoveNet pose: running the model on a letterboxed frame (models/vision/letterbox.py),
+keypoints in frame pixels, smoothing, joint angles and drawing.
 """

@@ -1,3 +1,3 @@
-"""Photos and videos in, ImageNet answers out: the safe image and video readers, MobileNet
-classification, occlusion maps and transfer learning.
+"""Photos and videos in, ImageNet answers out: the safe image and video readers, letterboxing
+onto a model's square, MobileNet classification, occlusion maps and transfer learning.
 """
