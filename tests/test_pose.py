@@ -26,7 +26,7 @@ from models.pose.movenet import (
     joint_angles,
     run_model,
 )
-from models.vision.letterbox import Letterbox, letterbox
+from models.vision.letterbox import KeptLetterbox, Letterbox, letterbox
 from models.vision.video import MAX_FRAMES, frames, probe
 
 INT8 = "movenet-singlepose-lightning-int8-tflite"
@@ -342,3 +342,32 @@ def test_an_unsure_keypoint_cuts_its_chain() -> None:
     assert tuple(frame[125, 100]) == COLOURS_RGB["left"]  # shoulder → hip
     assert tuple(frame[75, 100]) == COLOURS_RGB["left"]  # hip → knee
     assert frame[150, 35:45].sum() == 0 and frame[150, 75:85].sum() == 0  # no arm bones
+
+
+def test_a_stream_letterboxes_into_one_kept_square() -> None:
+    """KeptLetterbox gives what letterbox gives, frame after frame in the same square, and a
+    new square when the frame's or the model's size changes."""
+    kept = KeptLetterbox()
+    first = RNG.integers(0, 256, (480, 640, 3), dtype=np.uint8)
+    square, box = kept(first, 192)
+    expected, expected_box = letterbox(first, 192)
+    np.testing.assert_array_equal(square, expected)
+    assert box == expected_box
+    second = RNG.integers(0, 256, (480, 640, 3), dtype=np.uint8)
+    again, _ = kept(second, 192)
+    assert again is square  # no new picture per frame
+    np.testing.assert_array_equal(again, letterbox(second, 192)[0])
+    for shape, size in (((640, 480, 3), 192), ((640, 480, 3), 256)):
+        turned = RNG.integers(0, 256, shape, dtype=np.uint8)
+        square, box = kept(turned, size)
+        np.testing.assert_array_equal(square, letterbox(turned, size)[0])
+        assert square.shape == (size, size, 3) and (box.width, box.height) == (480, 640)
+
+
+def test_keypoints_map_back_as_to_frame_does() -> None:
+    box = Letterbox.fit(500, 320, 192)
+    raw = RNG.uniform(0, 1, (17, 3)).astype(np.float32)
+    x, y = box.to_frame(raw[:, :2])
+    mapped = box.keypoints_to_frame(raw)
+    assert mapped.dtype == np.float32
+    np.testing.assert_allclose(mapped, np.stack([x, y, raw[:, 2]], axis=1), atol=1e-3)
