@@ -77,9 +77,7 @@ def decode(raw: np.ndarray, box: Letterbox, min_score: float = MIN_PERSON_SCORE)
         score = float(row[55])
         if score < min_score:
             continue
-        points = row[:51].reshape(17, 3)
-        x, y = box.to_frame(points[:, :2])
-        keypoints = np.stack([x, y, points[:, 2]], axis=1).astype(np.float32)
+        keypoints = box.keypoints_to_frame(row[:51].reshape(17, 3))
         (x1, x2), (y1, y2) = box.to_frame(np.array([row[51:53], row[53:55]]))
         corners = np.array([x1, y1, x2, y2], np.float32)
         pose = Pose(keypoints, box.width, box.height)
