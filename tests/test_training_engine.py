@@ -141,3 +141,24 @@ def test_a_nan_loss_stops_at_once():
     data = make_dataset(config.dataset, config.validation_split, config.train_size)
     result = train(config, data, lambda record: None)
     assert result.reason == "nan" and result.epochs_done < 40
+
+
+def test_the_compiled_call_is_traced_once(monkeypatch, iris_frame):
+    """Tracing is most of a short run's time: optimizer slots created inside the first call
+    would make tf.function trace it a second time."""
+    from models.training import engine
+
+    chunk_function, made = engine._chunk_function, []
+
+    def keep(*args, **kwargs):
+        run, keys = chunk_function(*args, **kwargs)
+        made.append(run)
+        return run, keys
+
+    monkeypatch.setattr(engine, "_chunk_function", keep)
+    config = with_changes(presets.preset("iris").config, epochs=30)
+    data = make_dataset(
+        config.dataset, config.validation_split, config.train_size, iris_frame=iris_frame
+    )
+    train(config, data, lambda record: None)
+    assert len(made) == 1 and made[0].experimental_get_tracing_count() == 1

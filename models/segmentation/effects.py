@@ -51,12 +51,13 @@ def overlay(
 
 
 def soft_alpha(probability: np.ndarray, softness: int) -> np.ndarray:
-    """The person's alpha in 0..1: the probability, its edge blurred by `softness` pixels
-    (BodyPix's edgeBlurAmount) so the cut-out does not look cut with scissors."""
+    """The person's alpha in 0..1: `probability` (in 0..1, as the model's sigmoid and its
+    bilinear upscale are), its edge blurred by `softness` pixels (BodyPix's edgeBlurAmount)
+    so the cut-out does not look cut with scissors. A Gaussian of it stays in 0..1."""
     if softness <= 0:
         return (probability >= 0.5).astype(np.float32)
     side = 2 * softness + 1
-    return cv2.GaussianBlur(np.clip(probability, 0, 1), (side, side), 0)
+    return cv2.GaussianBlur(probability, (side, side), 0)
 
 
 def person_effect(

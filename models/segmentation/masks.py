@@ -98,7 +98,8 @@ def segment_scene(model, frame: np.ndarray, names: tuple[str, ...]) -> Segmentat
 def person_probability(model, frame: np.ndarray) -> tuple[np.ndarray, float]:
     """The selfie model's person probability per pixel of `frame` (float32 [H, W]) and ms."""
     height, width = frame.shape[:2]
-    square = _square(frame, model.inputs[0].shape[1]).astype(np.float32) * (1 / 255)
+    # One operation to 0..1 floats: astype and then a multiply cost twice (0.5 ms live).
+    square = np.multiply(_square(frame, model.inputs[0].shape[1]), 1 / 255, dtype=np.float32)
     start = time.perf_counter()
     raw = np.asarray(next(iter(model(square[None]).values())), np.float32)[0, ..., 0]
     elapsed_ms = (time.perf_counter() - start) * 1000
