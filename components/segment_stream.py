@@ -16,7 +16,7 @@ import streamlit as st
 from components.i18n import t
 from components.webrtc import FrameProcessor, session_processor, stream_notices, timing_metrics
 from models.segmentation.effects import BLUR, person_effect
-from models.segmentation.masks import person_probability
+from models.segmentation.masks import person_grid
 
 PROCESSOR_KEY = "segment_processor"
 SHOWN_KEY = "segment_live_shown"
@@ -49,7 +49,7 @@ class LiveResult:
 def analyse(frame: np.ndarray, settings: Settings) -> tuple[np.ndarray, tuple[float, float]]:
     """`frame` (the stream's own RGB copy) with the chosen effect behind the person, in
     place, and (person share, inference ms)."""
-    probability, elapsed_ms = person_probability(settings.model, frame)
+    probability, elapsed_ms = person_grid(settings.model, frame)  # scaled by the effect
     person_effect(
         frame,
         probability,

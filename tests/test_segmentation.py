@@ -144,6 +144,22 @@ def test_the_effect_mixes_each_pixel_by_its_alpha_in_place() -> None:
     assert out is own and np.array_equal(own, soft)
 
 
+def test_a_soft_edge_made_on_the_model_grid_matches_the_one_made_at_frame_size(shared) -> None:
+    """A live frame's alpha is blurred on the model's 256 × 256 grid and scaled up after; it
+    is the frame-size blur of the upscaled probability within a few hundredths, for every
+    softness, and still in 0..1."""
+    from models.segmentation.masks import person_grid
+
+    frame = cv2.resize(_photo(shared, "squat.bmp"), (480, 360), interpolation=cv2.INTER_AREA)
+    grid, _ = person_grid(load_model(PERSON_MODEL), frame)
+    full = cv2.resize(grid, (480, 360), interpolation=cv2.INTER_LINEAR)
+    for softness in (0, 1, 3, 8, 15):
+        fast, slow = soft_alpha(grid, softness, (480, 360)), soft_alpha(full, softness)
+        assert fast.shape == slow.shape == (360, 480)
+        assert np.abs(fast - slow).max() < 0.08 and np.abs(fast - slow).mean() < 0.002
+        assert fast.min() >= 0 and fast.max() <= 1 + 1e-6
+
+
 def test_cli_writes_masks_of_the_photo_s_size(shared, tmp_path, capsys) -> None:
     bird = shared / "data" / "images" / "bird.bmp"
     squat = shared / "data" / "pose" / "squat.bmp"

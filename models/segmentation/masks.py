@@ -95,14 +95,20 @@ def segment_scene(model, frame: np.ndarray, names: tuple[str, ...]) -> Segmentat
     return Segmentation(classes, names, None, elapsed_ms, raw)
 
 
-def person_probability(model, frame: np.ndarray) -> tuple[np.ndarray, float]:
-    """The selfie model's person probability per pixel of `frame` (float32 [H, W]) and ms."""
-    height, width = frame.shape[:2]
+def person_grid(model, frame: np.ndarray) -> tuple[np.ndarray, float]:
+    """The selfie model's person probability on its own square grid (float32 [S, S], in
+    0..1) for `frame`, and ms: what a live frame's effect scales to the frame itself."""
     # One operation to 0..1 floats: astype and then a multiply cost twice (0.5 ms live).
     square = np.multiply(_square(frame, model.inputs[0].shape[1]), 1 / 255, dtype=np.float32)
     start = time.perf_counter()
     raw = np.asarray(next(iter(model(square[None]).values())), np.float32)[0, ..., 0]
-    elapsed_ms = (time.perf_counter() - start) * 1000
+    return raw, (time.perf_counter() - start) * 1000
+
+
+def person_probability(model, frame: np.ndarray) -> tuple[np.ndarray, float]:
+    """The selfie model's person probability per pixel of `frame` (float32 [H, W]) and ms."""
+    height, width = frame.shape[:2]
+    raw, elapsed_ms = person_grid(model, frame)
     return cv2.resize(raw, (width, height), interpolation=cv2.INTER_LINEAR), elapsed_ms
 
 
