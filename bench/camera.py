@@ -14,10 +14,10 @@ import os
 import time
 from pathlib import Path
 
-import av
 import cv2
 import numpy as np
 
+from bench._frames import camera_video
 from components.transfer_stream import CameraSettings, TransferProcessor
 from components.webrtc import CAMERA_HEIGHT, CAMERA_WIDTH
 from models.vision.images import decode_image
@@ -58,12 +58,7 @@ def run(args: argparse.Namespace) -> dict:
     folder = Path(os.environ.get("PLAYGROUND_DATA_DIR", "")) / "images"
     photo = decode_image((folder / "cat.jpg").read_bytes())
     photo = cv2.resize(photo, (CAMERA_WIDTH, CAMERA_HEIGHT))
-    frames = [
-        av.VideoFrame.from_ndarray(np.roll(photo, 3 * i, axis=1), format="rgb24").reformat(
-            format="yuv420p"
-        )
-        for i in range(args.frames + WARM)
-    ]
+    frames = camera_video([np.roll(photo, 3 * i, axis=1) for i in range(args.frames + WARM)])
     extractor = feature_extractor(TRANSFER_MODELS[0])
     embeddings = np.stack([extractor.embed_photo(np.roll(photo, s, axis=1)) for s in range(8)])
     head = train_head(embeddings, np.arange(8) % 2, 2, epochs=3)

@@ -2,34 +2,32 @@
 
 Bare inference is one model call on an already resized 512 × 512 input. The callback is what
 the WebRTC worker runs per webcam frame (components/detect_stream.DetectProcessor.callback):
-a 640×480 yuv420p `av.VideoFrame` decoded to RGB, resized, run through the model, filtered
-(threshold, NMS), mirrored, drawn and encoded back, with the page's default settings.
-Frames are the street photo at a few offsets on a 640×480 canvas. Both runtimes (LiteRT,
-the default, and the graph in TensorFlow) side by side; RSS growth over the callback run
-after a warm-up. Goals: live ≥ 10 FPS answered (callback p50 ≤ 100 ms); RSS growth ≤ 10 MB
-over 2,000 frames.
+a yuv420p `av.VideoFrame` of the size the page asks the camera for (480×360) decoded to RGB,
+resized, run through the model, filtered (threshold, NMS), mirrored, drawn and encoded
+back, with the page's default settings. Frames are the street photo at a few offsets on
+such a canvas. Both runtimes (LiteRT, the default, and the graph in TensorFlow) side by
+side; RSS growth over the callback run after a warm-up. Goals: live ≥ 10 FPS answered
+(callback p50 ≤ 100 ms); RSS growth ≤ 10 MB over 2,000 frames.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import time
 from pathlib import Path
 
-import av
 import cv2
 import numpy as np
-import psutil
 
-from bench._frames import decoded
+from bench._frames import camera_video, time_paired
 from components.detect_stream import DetectProcessor, Settings
+from components.webrtc import CAMERA_HEIGHT, CAMERA_WIDTH
 from models.detection import centernet
 from models.detection.centernet import DEFAULT_MODEL, input_size, labels
 from models.loading import RUNTIMES, load_model
 from models.vision.images import decode_image
 
-WIDTH, HEIGHT, WARMUP = 640, 480, 10
+WIDTH, HEIGHT, WARMUP = CAMERA_WIDTH, CAMERA_HEIGHT, 10  # what the page asks the camera for
 GOAL_CALLBACK_P50_MS, GOAL_RSS_MB = 100.0, 10.0
 
 
@@ -40,59 +38,33 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def _frames() -> list[np.ndarray]:
+    """The street photo at six places on a camera-sized canvas."""
     photo = Path(os.environ.get("PLAYGROUND_DATA_DIR", "")) / "images" / "traffic.bmp"
-    street = cv2.resize(decode_image(photo.read_bytes()), (420, 420))
+    side = HEIGHT * 7 // 8
+    street = cv2.resize(decode_image(photo.read_bytes()), (side, side))
     frames = []
-    for left in np.linspace(0, WIDTH - 420, 6).astype(int):
+    for left in np.linspace(0, WIDTH - side, 6).astype(int):
         frame = np.full((HEIGHT, WIDTH, 3), 200, np.uint8)
-        frame[30:450, left : left + 420] = street
+        frame[HEIGHT - side :, left : left + side] = street
         frames.append(frame)
     return frames
-
-
-def _percentiles(samples: list[float]) -> dict:
-    return {
-        "p50_ms": round(float(np.percentile(samples, 50)), 2),
-        "p90_ms": round(float(np.percentile(samples, 90)), 2),
-    }
 
 
 def _measure(runtime: str, frames: list[np.ndarray], count: int) -> dict:
     model, size = load_model(DEFAULT_MODEL, runtime=runtime), input_size(DEFAULT_MODEL)
     names = tuple(labels(DEFAULT_MODEL))
     squares = [cv2.resize(f, (size, size))[None].astype(np.float32) for f in frames]
-    video = [
-        av.VideoFrame.from_ndarray(f, format="rgb24").reformat(format="yuv420p") for f in frames
-    ]
     processor = DetectProcessor()
     processor.configure(Settings(model, DEFAULT_MODEL, size, names, centernet.Settings()))
-    process = psutil.Process()
-    bare, callback, rss_start = [], [], 0
-    for i in range(count + WARMUP):
-        if i == WARMUP:
-            rss_start = process.memory_info().rss
-        start = time.perf_counter()
-        model(squares[i % len(squares)])
-        bare_ms = (time.perf_counter() - start) * 1000
-        frame = decoded(video[i % len(video)])
-        start = time.perf_counter()
-        processor.callback(frame)
-        if i >= WARMUP:
-            bare.append(bare_ms)
-            callback.append((time.perf_counter() - start) * 1000)
-    if processor.failure:
-        raise RuntimeError(processor.failure)
-    rss_mb = (process.memory_info().rss - rss_start) / 2**20
-    inference, whole = _percentiles(bare), _percentiles(callback)
-    return {
-        "inference": inference,
-        "callback": whole,
-        "callback_over_inference_p50": round(whole["p50_ms"] / inference["p50_ms"], 3),
-        "answered_fps_p50": round(1000 / whole["p50_ms"], 1),
-        "rss_growth_mb": round(rss_mb, 2),
+    figures = time_paired(
+        lambda i: model(squares[i % len(squares)]), processor, camera_video(frames), count, WARMUP
+    ).figures()
+    p50 = figures["callback"]["p50_ms"]
+    return figures | {
+        "answered_fps_p50": round(1000 / p50, 1),
         "goals": {
-            "live_10_fps_ok": whole["p50_ms"] <= GOAL_CALLBACK_P50_MS,
-            "rss_ok": rss_mb <= GOAL_RSS_MB,
+            "live_10_fps_ok": p50 <= GOAL_CALLBACK_P50_MS,
+            "rss_ok": figures["rss_growth_mb"] <= GOAL_RSS_MB,
         },
     }
 

@@ -19,15 +19,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 from pathlib import Path
 
-import av
 import cv2
 import numpy as np
-import psutil
 
-from bench._frames import decoded
+from bench._frames import camera_video, time_paired
 from components.pose_stream import PoseProcessor, Settings
 from components.webrtc import CAMERA_HEIGHT, CAMERA_WIDTH
 from models.errors import PlaygroundError
@@ -53,13 +50,6 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.set_defaults(func=run)
 
 
-def _percentiles(samples: list[float]) -> dict:
-    return {
-        "p50_ms": round(float(np.percentile(samples, 50)), 2),
-        "p90_ms": round(float(np.percentile(samples, 90)), 2),
-    }
-
-
 def _frames(people: int = 1) -> list[np.ndarray]:
     """Eight camera-sized RGB frames with the person at different places (a moving subject); with
     `people` = 2 a second, mirrored copy of him walks the other way."""
@@ -81,54 +71,28 @@ def _frames(people: int = 1) -> list[np.ndarray]:
     return frames
 
 
-def _time_paired(
-    model_id: str, model, frames: list[np.ndarray], count: int
-) -> tuple[list[float], list[float], float]:
-    """Bare inference and callback times, interleaved frame by frame so that load from other
-    processes hits both alike, and the RSS growth (MB) after the warm-up."""
-    squares = [letterbox(frame, input_size(model_id))[0] for frame in frames]
-    video = [
-        av.VideoFrame.from_ndarray(f, format="rgb24").reformat(format="yuv420p") for f in frames
-    ]
-    processor = PoseProcessor()
-    processor.configure(Settings(model, model_id, input_size(model_id), DrawOptions()))
-    process = psutil.Process()
-    bare, callback, rss_start = [], [], 0
-    for i in range(count + WARMUP):
-        if i == WARMUP:
-            rss_start = process.memory_info().rss
-        start = time.perf_counter()
-        feed(model, squares[i % len(squares)])
-        bare_ms = (time.perf_counter() - start) * 1000
-        frame = decoded(video[i % len(video)])
-        start = time.perf_counter()
-        processor.callback(frame)
-        if i >= WARMUP:
-            bare.append(bare_ms)
-            callback.append((time.perf_counter() - start) * 1000)
-    if processor.failure:
-        raise RuntimeError(processor.failure)
-    return bare, callback, (process.memory_info().rss - rss_start) / 2**20
-
-
 def _measure(model_id: str, runtime: str, frames: list[np.ndarray], count: int) -> dict:
-    bare_samples, callback_samples, rss_mb = _time_paired(
-        model_id, load_model(model_id, runtime=runtime), frames, count
-    )
-    bare, callback = _percentiles(bare_samples), _percentiles(callback_samples)
-    ratio = round(callback["p50_ms"] / bare["p50_ms"], 3)
-    goals = {"callback_ratio_ok": ratio <= GOAL_RATIO, "rss_ok": rss_mb <= GOAL_RSS_MB}
-    if model_id == "movenet-singlepose-lightning" and runtime == LITERT:
-        goals["lightning_p50_ok"] = callback["p50_ms"] <= GOAL_LIGHTNING_P50_MS
-    if is_multipose(model_id):
-        goals["live_15_fps_ok"] = callback["p50_ms"] <= GOAL_MULTIPOSE_P50_MS
-    return {
-        "inference": bare,
-        "callback": callback,
-        "callback_over_inference_p50": ratio,
-        "rss_growth_mb": round(rss_mb, 2),
-        "goals": goals,
+    model, size = load_model(model_id, runtime=runtime), input_size(model_id)
+    squares = [letterbox(frame, size)[0] for frame in frames]
+    processor = PoseProcessor()
+    processor.configure(Settings(model, model_id, size, DrawOptions()))
+    figures = time_paired(
+        lambda i: feed(model, squares[i % len(squares)]),
+        processor,
+        camera_video(frames),
+        count,
+        WARMUP,
+    ).figures()
+    p50, ratio = figures["callback"]["p50_ms"], figures["callback_over_inference_p50"]
+    goals = {
+        "callback_ratio_ok": ratio <= GOAL_RATIO,
+        "rss_ok": figures["rss_growth_mb"] <= GOAL_RSS_MB,
     }
+    if model_id == "movenet-singlepose-lightning" and runtime == LITERT:
+        goals["lightning_p50_ok"] = p50 <= GOAL_LIGHTNING_P50_MS
+    if is_multipose(model_id):
+        goals["live_15_fps_ok"] = p50 <= GOAL_MULTIPOSE_P50_MS
+    return figures | {"goals": goals}
 
 
 def run(args: argparse.Namespace) -> dict:

@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 from pathlib import Path
 
-import av
 import cv2
 import numpy as np
-import psutil
 
-from bench._frames import decoded
+from bench._frames import camera_video, time_paired
 from components.segment_stream import PersonProcessor, Settings
 from components.webrtc import CAMERA_HEIGHT, CAMERA_WIDTH
 from models.loading import load_model
@@ -50,35 +47,17 @@ def _person(count: int, photo: np.ndarray) -> dict:
     left = (WIDTH - small.shape[1]) // 2
     frame[HEIGHT - tall :, left : left + small.shape[1]] = small
     square = cv2.resize(frame, (256, 256)).astype(np.float32)[None] / 255
-    video = av.VideoFrame.from_ndarray(frame, format="rgb24").reformat(format="yuv420p")
     processor = PersonProcessor()
     processor.configure(Settings(model))
-    process, rss_start = psutil.Process(), 0
-    bare, callback = [], []
-    for i in range(count + WARMUP):
-        if i == WARMUP:
-            rss_start = process.memory_info().rss
-        start = time.perf_counter()
-        model(square)
-        bare_ms = (time.perf_counter() - start) * 1000
-        frame = decoded(video)
-        start = time.perf_counter()
-        processor.callback(frame)
-        if i >= WARMUP:
-            bare.append(bare_ms)
-            callback.append((time.perf_counter() - start) * 1000)
-    if processor.failure:
-        raise RuntimeError(processor.failure)
-    rss_mb = (process.memory_info().rss - rss_start) / 2**20
-    return {
-        "inference_p50_ms": _p50(bare),
-        "callback_p50_ms": _p50(callback),
-        "answered_fps_p50": round(1000 / _p50(callback), 1),
-        "callback_over_inference_p50": round(_p50(callback) / _p50(bare), 2),
-        "rss_growth_mb": round(rss_mb, 2),
+    figures = time_paired(
+        lambda i: model(square), processor, camera_video([frame]), count, WARMUP
+    ).figures()
+    p50 = figures["callback"]["p50_ms"]
+    return figures | {
+        "answered_fps_p50": round(1000 / p50, 1),
         "goals": {
-            "live_15_fps_ok": _p50(callback) <= GOAL_CALLBACK_P50_MS,
-            "rss_ok": rss_mb <= GOAL_RSS_MB,
+            "live_15_fps_ok": p50 <= GOAL_CALLBACK_P50_MS,
+            "rss_ok": figures["rss_growth_mb"] <= GOAL_RSS_MB,
         },
     }
 

@@ -22,10 +22,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import av
 import psutil
 
-from bench._frames import decoded
+from bench._frames import camera_video, decoded
 from bench.pose import _frames
 from components.pose_stream import PoseProcessor, Settings
 from models.loading import load_model
@@ -78,9 +77,7 @@ def soak(step: Callable[[int], None], count: int, warmup: int) -> dict:
 
 def pose_step() -> Callable[[int], None]:
     """One WebRTC frame through the pose callback, as the live page configures it."""
-    video = [
-        av.VideoFrame.from_ndarray(f, format="rgb24").reformat(format="yuv420p") for f in _frames()
-    ]
+    video = camera_video(_frames())
     processor = PoseProcessor()
     model = load_model(POSE_MODEL)
     processor.configure(Settings(model, POSE_MODEL, input_size(POSE_MODEL), DrawOptions()))
