@@ -21,6 +21,7 @@ def test_bench_pose_measures_multipose_on_two_people() -> None:
     measured = figures["models"]["movenet-multipose-lightning@litert"]
     assert "live_15_fps_ok" in measured["goals"] and measured["callback"]["p50_ms"] > 0
     assert figures["default_over_fastest"] is None  # no Lightning single pose in this run
+    assert "lightning_without_smoothing_or_drawing" not in figures
 
 
 def test_bench_segment_measures_the_live_person_and_the_scene() -> None:
@@ -36,3 +37,10 @@ def test_bench_camera_measures_the_stream_before_and_after_training() -> None:
     for case in ("callback_before_training", "callback_with_head", "embedding", "head_numpy"):
         assert figures[case]["p50_ms"] > 0, case
     assert figures["callback_over_embedding"] > 0 and figures["frame"] == "480x360"
+
+
+def test_bench_pose_times_lightning_s_frame_work_apart_from_the_drawing() -> None:
+    figures = pose.run(argparse.Namespace(frames=3, models=["movenet-singlepose-lightning"]))
+    plain = figures["lightning_without_smoothing_or_drawing"]
+    assert plain["callback"]["p50_ms"] > 0 and plain["callback_over_inference_p50"] > 0
+    assert figures["default_over_fastest"]["fastest_bare"].startswith(pose.LIGHTNING[0])
