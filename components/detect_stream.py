@@ -53,12 +53,15 @@ class LiveResult:
 
 
 def analyse(frame: np.ndarray, settings: Settings) -> tuple[np.ndarray, Detections]:
-    """`frame` with its kept boxes drawn (mirrored first when asked), and the detections."""
+    """`frame` with its kept boxes drawn (mirrored first when asked), in place, and the
+    detections. In place: a live frame is the stream's own copy, and a new picture would
+    cost an allocation and one more copy into the frame sent back."""
     found = detect(settings.model, frame, settings.size, list(settings.names), settings.filter)
-    if settings.mirror:
-        frame, found = cv2.flip(frame, 1), found.mirrored()
-    elif not frame.flags.writeable:
+    if not frame.flags.writeable:  # a decoded photo may be a read-only view of its file
         frame = frame.copy()
+    if settings.mirror:
+        cv2.flip(frame, 1, dst=frame)
+        found = found.mirrored()
     return draw_detections(frame, found.kept), found
 
 

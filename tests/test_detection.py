@@ -224,3 +224,35 @@ def test_the_python_code_shown_runs_and_finds_the_same_boxes(shared, names, tmp_
     assert [d["class"] for d in shown] == [d.label for d in ours]
     for d, expected in zip(shown, ours, strict=True):
         np.testing.assert_allclose(d["bbox"], expected.bbox(), atol=1.0)
+
+
+def test_the_live_callback_mirrors_the_camera_frame_and_draws_the_cars(shared, names) -> None:
+    """A webcam-sized yuv420p frame of the street: the frame sent back is the camera's picture
+    mirrored, with a box in the car colour on each mirrored car, and the three cars in the
+    panel's result, in mirrored places."""
+    import av
+    import cv2
+
+    from components.detect_stream import DetectProcessor
+    from components.detect_stream import Settings as LiveSettings
+
+    street = cv2.resize(_photo(shared, "traffic.bmp"), (480, 360), interpolation=cv2.INTER_AREA)
+    camera = av.VideoFrame.from_ndarray(street, format="rgb24").reformat(format="yuv420p")
+    seen = camera.to_ndarray(format="rgb24")
+    processor = DetectProcessor()
+    model = load_model(DEFAULT_MODEL)
+    processor.configure(LiveSettings(model, DEFAULT_MODEL, SIZE, tuple(names), Settings()))
+    out = processor.callback(camera).to_ndarray(format="rgb24")
+    assert processor.failure is None
+    found = processor.latest().found
+    assert found.counts() == {"car": 3} and (found.width, found.height) == (480, 360)
+    unmirrored = detect(model, seen, SIZE, names, Settings())
+    for car, plain in zip(
+        sorted(found.kept, key=lambda d: d.box[0]),
+        sorted(unmirrored.kept, key=lambda d: -d.box[2]),
+        strict=True,
+    ):
+        assert car.box == pytest.approx(plain.mirrored(480).box)
+    boxed = (out.astype(int) - seen[:, ::-1]).any(axis=2)
+    assert (out == class_colour(2)).all(axis=2).sum() > 200  # the boxes, in the car colour
+    assert boxed[:100].mean() < 0.02  # the sky above the cars: the mirrored picture itself

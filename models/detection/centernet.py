@@ -147,13 +147,15 @@ def run_model(model, frame: np.ndarray, size: int) -> tuple[np.ndarray, float]:
 
 
 def select(rows: np.ndarray, names: list[str], settings: Settings) -> tuple[list, list]:
-    """Rows → (raw, kept): above the threshold and of the chosen classes, then NMS."""
+    """Rows → (raw, kept): above the threshold and of the chosen classes, then NMS. The
+    threshold is applied to the array first: most of the 100 rows are below it, and
+    reading each numpy row in Python costs more than the model's whole answer is worth
+    (0.6 ms a live frame)."""
+    above = rows[rows[:, 4] >= settings.threshold].tolist()
     raw = [
-        Detection(names[int(c)], int(c), float(s), (float(x1), float(y1), float(x2), float(y2)))
-        for x1, y1, x2, y2, s, c in rows
-        if s >= settings.threshold
-        and 0 <= int(c) < len(names)
-        and (not settings.classes or names[int(c)] in settings.classes)
+        Detection(names[int(c)], int(c), s, (x1, y1, x2, y2))
+        for x1, y1, x2, y2, s, c in above
+        if 0 <= int(c) < len(names) and (not settings.classes or names[int(c)] in settings.classes)
     ]
     raw.sort(key=lambda d: -d.score)
     boxes = np.array([d.box for d in raw], np.float64).reshape(-1, 4)
