@@ -18,7 +18,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from bench._frames import camera_video, time_paired
+from bench._frames import camera_video, percentiles, time_paired
 from components.segment_stream import PersonProcessor, Settings
 from components.webrtc import CAMERA_HEIGHT, CAMERA_WIDTH
 from models.loading import load_model
@@ -33,10 +33,6 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p = subparsers.add_parser("segment", parents=[common], help="person cut-out and DeepLab")
     p.add_argument("--frames", type=int, default=300, help="timed frames for the person")
     p.set_defaults(func=run)
-
-
-def _p50(samples: list[float]) -> float:
-    return round(float(np.percentile(samples, 50)), 2)
 
 
 def _person(count: int, photo: np.ndarray) -> dict:
@@ -65,7 +61,7 @@ def _person(count: int, photo: np.ndarray) -> dict:
 def _scene(photo: np.ndarray, count: int = 20) -> dict:
     model, names = load_model(SCENE_MODEL), labels(SCENE_MODEL)
     times = [segment_scene(model, photo, names).inference_ms for _ in range(count + 2)][2:]
-    return {"inference_p50_ms": _p50(times), "photo": list(photo.shape)}
+    return {"inference_p50_ms": percentiles(times)["p50_ms"], "photo": list(photo.shape)}
 
 
 def run(args: argparse.Namespace) -> dict:

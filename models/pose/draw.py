@@ -128,14 +128,15 @@ def draw_pose(
                 lines = [points[piece] for piece in pieces]
                 cv2.polylines(frame, lines, False, line, thickness, cv2.LINE_AA)
     dots = _dot_colours(options.bgr, colour)
-    for index, (x, y) in enumerate(points.tolist()):
+    listed = points.tolist()
+    for index, (x, y) in enumerate(listed):
         if visible[index]:
             # The dark ring's inside is blended by the anti-aliased dot drawn over it, and its
             # outer pixel edge needs no blending: the ring costs a third of a blended circle.
             cv2.circle(frame, (x, y), radius + 1, OUTLINE, -1, cv2.LINE_8)
             cv2.circle(frame, (x, y), radius, dots[index], -1, cv2.LINE_AA)
     if options.labels:
-        _draw_labels(frame, points.tolist(), visible, side_px, options.bgr)
+        _draw_labels(frame, listed, visible, side_px, options.bgr)
     return frame
 
 

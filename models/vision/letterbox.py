@@ -93,8 +93,8 @@ def letterbox(frame: np.ndarray, size: int) -> tuple[np.ndarray, Letterbox]:
 class KeptLetterbox:
     """`letterbox` for a stream of frames: each frame is scaled straight into the inside of
     one black square kept while the frame's and the model's sizes stay the same, so a live
-    frame allocates no picture (`letterbox` makes two: the scaled frame and the padded
-    square). The square is overwritten by the next frame; a model copies its input anyway.
+    frame allocates no picture (`letterbox` makes a new square per call). The square is
+    overwritten by the next frame; a model copies its input anyway.
     """
 
     def __init__(self) -> None:
