@@ -16,7 +16,9 @@ from PIL import Image
 
 from components.i18n import catalog, translate
 from models.errors import BadInput
+from models.segmentation.masks import _square
 from models.vision.images import decode_image, sniff_format, to_png_bytes
+from models.vision.letterbox import letterbox
 
 
 def encode(picture: Image.Image, fmt: str, **options) -> bytes:
@@ -228,3 +230,26 @@ def test_every_refusal_is_translated_with_its_fields(data: bytes) -> None:
         text = translate(key, lang, **error.params)
         assert "{" not in text
     assert translate(key, "es", **error.params) != translate(key, "en", **error.params)
+
+
+def _stripes(width: int, height: int) -> np.ndarray:
+    """One-pixel black and white columns: what bilinear shrinking by more than 4× aliases."""
+    row = np.where(np.arange(width) % 2, 255, 0).astype(np.uint8)
+    return np.repeat(np.broadcast_to(row, (height, width))[..., None], 3, axis=2).copy()
+
+
+def test_a_phone_photo_is_averaged_for_a_model_and_a_webcam_frame_is_bilinear() -> None:
+    """Both model-input resizes (the pose letterbox, the person model's square) follow one
+    rule: shrunk more than 4×, areas are averaged (the stripes become grey, not stripes
+    again); a webcam frame is resized bilinearly, as TF.js's resizeBilinear does."""
+    photo = _stripes(2000, 1500)
+    square, box = letterbox(photo, 192)
+    inside = square[box.top : box.top + box.new_height, box.left : box.left + box.new_width]
+    person = _square(photo, 256)
+    for shrunk in (inside, person):
+        assert abs(float(shrunk.mean()) - 127.5) < 3 and shrunk.std() < 15
+    frame = _stripes(480, 360)
+    square, box = letterbox(frame, 192)
+    inside = square[box.top : box.top + box.new_height, box.left : box.left + box.new_width]
+    np.testing.assert_array_equal(inside, cv2.resize(frame, (192, 144)))
+    np.testing.assert_array_equal(_square(frame, 256), cv2.resize(frame, (256, 256)))

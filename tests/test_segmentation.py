@@ -127,6 +127,22 @@ def test_the_bokeh_looks_like_the_full_size_gaussian(shared) -> None:
     assert np.abs(photo.astype(int) - wide).mean() > 5 * np.abs(fast - wide).mean()
 
 
+def test_the_bokeh_keeps_things_where_they_are() -> None:
+    """A bright square blurred stays centred where it was: the quarter-size frame is scaled
+    back into place, not shifted by the half pixel a careless shrink or enlargement adds."""
+    frame = np.zeros((360, 480, 3), np.uint8)
+    frame[150:190, 200:260] = 255
+    light = bokeh(frame, 15)[..., 0].astype(float)
+    rows, columns = np.indices(light.shape)
+    centre = (light * rows).sum() / light.sum(), (light * columns).sum() / light.sum()
+    assert abs(centre[0] - 169.5) < 0.2 and abs(centre[1] - 229.5) < 0.2
+
+
+def test_the_bokeh_of_a_tiny_picture_keeps_its_size() -> None:
+    tiny = np.full((3, 5, 3), 90, np.uint8)
+    assert bokeh(tiny, 15).shape == (3, 5, 3)
+
+
 def test_the_effect_mixes_each_pixel_by_its_alpha_in_place() -> None:
     """alpha · frame + (1 − alpha) · behind, rounded; written into the frame when asked."""
     rng = np.random.default_rng(1)

@@ -21,7 +21,7 @@ import numpy as np
 from models.errors import BadInput
 from models.store.files import model_dir
 from models.store.registry import MODELS
-from models.vision.images import check_frame
+from models.vision.images import check_frame, model_input_interpolation
 
 SCENE_MODEL = "deeplabv3-mobilenetv2-pascal-quant-tflite"
 PERSON_MODEL = "selfie-segmentation"
@@ -79,8 +79,7 @@ def input_size(model_id: str) -> int:
 
 def _square(frame: np.ndarray, size: int) -> np.ndarray:
     height, width = check_frame(frame).shape[:2]
-    shrink = min(width, height) > 4 * size  # a phone photo: average areas, skip no pixel
-    interpolation = cv2.INTER_AREA if shrink else cv2.INTER_LINEAR
+    interpolation = model_input_interpolation(size / min(width, height))
     return cv2.resize(frame, (size, size), interpolation=interpolation)
 
 

@@ -258,6 +258,14 @@ def check_frame(frame: np.ndarray) -> np.ndarray:
     return frame
 
 
+def model_input_interpolation(scale: float) -> int:
+    """How to resize a picture by `scale` for a model's input: bilinear, as
+    tf.image.resize_with_pad and TF.js's resizeBilinear do, and ~15× cheaper than area
+    averaging on a webcam frame (0.1 vs 1.3 ms at 640×480 → 192). Shrinking more than 4×
+    (a phone photo), bilinear would skip most pixels: areas then."""
+    return cv2.INTER_AREA if scale < 0.25 else cv2.INTER_LINEAR
+
+
 def shrink(pixels: np.ndarray, side: int) -> np.ndarray:
     """`pixels` with the longer side at most `side` (area resampling), else unchanged: what a
     page keeps of a photo, a video frame or a preview."""

@@ -16,7 +16,7 @@ from functools import cached_property
 import cv2
 import numpy as np
 
-from models.vision.images import check_frame
+from models.vision.images import check_frame, model_input_interpolation
 
 _X_Y_SCORE = np.array([1, 0, 2])  # a model's (y, x, score) columns in the order frames use
 
@@ -54,10 +54,7 @@ class Letterbox:
 
     @property
     def interpolation(self) -> int:
-        """Bilinear, as tf.image.resize_with_pad and TF.js's resizeBilinear do, and ~15×
-        cheaper than area averaging on a webcam frame (0.1 vs 1.3 ms at 640×480 → 192).
-        Shrinking more than 4× (a phone photo), bilinear would skip most pixels: areas then."""
-        return cv2.INTER_AREA if self.new_width / self.width < 0.25 else cv2.INTER_LINEAR
+        return model_input_interpolation(self.new_width / self.width)
 
     def to_frame(self, yx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Normalised (y, x) in the square → (x, y) in frame pixels."""
