@@ -15,7 +15,7 @@ import streamlit as st
 
 from components.i18n import t
 from components.webrtc import FrameProcessor, session_processor, stream_notices, timing_metrics
-from models.segmentation.effects import BLUR, person_effect
+from models.segmentation.effects import BLUR, KeptBackdrop, person_effect
 from models.segmentation.masks import person_grid
 
 PROCESSOR_KEY = "segment_processor"
@@ -46,9 +46,11 @@ class LiveResult:
     callback_ms: float
 
 
-def analyse(frame: np.ndarray, settings: Settings) -> tuple[np.ndarray, tuple[float, float]]:
+def analyse(
+    frame: np.ndarray, settings: Settings, kept: KeptBackdrop | None = None
+) -> tuple[np.ndarray, tuple[float, float]]:
     """`frame` (the stream's own RGB copy) with the chosen effect behind the person, in
-    place, and (person share, inference ms)."""
+    place, and (person share, inference ms); a stream passes its `kept` backdrop."""
     probability, elapsed_ms = person_grid(settings.model, frame)  # scaled by the effect
     person_effect(
         frame,
@@ -58,6 +60,7 @@ def analyse(frame: np.ndarray, settings: Settings) -> tuple[np.ndarray, tuple[fl
         settings.colour,
         settings.background,
         dst=frame,
+        kept=kept,
     )
     if settings.mirror:
         cv2.flip(frame, 1, dst=frame)
@@ -66,8 +69,12 @@ def analyse(frame: np.ndarray, settings: Settings) -> tuple[np.ndarray, tuple[fl
 
 
 class PersonProcessor(FrameProcessor[Settings, LiveResult]):
+    def __init__(self) -> None:
+        super().__init__()
+        self._backdrop = KeptBackdrop()  # used by the stream's worker thread only
+
     def process(self, pixels: np.ndarray, settings: Settings, start: float):
-        return analyse(pixels, settings)
+        return analyse(pixels, settings, self._backdrop)
 
     def result(self, found, settings: Settings, fps: float, ms: float) -> LiveResult:
         share, inference_ms = found

@@ -15,6 +15,7 @@ from models.segmentation.effects import (
     IMAGE,
     MASK,
     VOC_COLOURS,
+    KeptBackdrop,
     bokeh,
     overlay,
     person_effect,
@@ -114,6 +115,26 @@ def test_person_effects_keep_the_person_and_change_the_background() -> None:
     assert mask[30, 40].tolist() == [255] * 3 and mask[0, 0].tolist() == [0] * 3
     edge = soft_alpha(probability, 5)
     assert 0 < edge[30, 20] < 1  # a softened edge is partly the person
+
+
+def test_a_stream_makes_its_backdrop_once_and_again_when_it_changes() -> None:
+    """The colour or image behind the person is the same picture frame after frame, and a
+    new one as soon as the effect, colour, image or frame size changes."""
+    kept = KeptBackdrop()
+    green = kept(COLOUR, (80, 60), (0, 177, 64), None)
+    assert green.shape == (60, 80, 3) and (green == (0, 177, 64)).all()
+    assert kept(COLOUR, (80, 60), (0, 177, 64), None) is green  # no new picture per frame
+    red = kept(COLOUR, (80, 60), (255, 0, 0), None)
+    assert (red == (255, 0, 0)).all()
+    assert kept(COLOUR, (40, 30), (255, 0, 0), None).shape == (30, 40, 3)
+    photo = np.zeros((12, 16, 3), np.uint8)
+    photo[:, 8:] = 200
+    image = kept(IMAGE, (80, 60), (255, 0, 0), photo)
+    assert image[:, :35].max() == 0 and (image[:, 45:] == 200).all()
+    other = photo.copy()
+    other[:] = 50
+    assert (kept(IMAGE, (80, 60), (255, 0, 0), other) == 50).all()  # a new upload, same size
+    assert (kept(IMAGE, (80, 60), (255, 0, 0), None) == (255, 0, 0)).all()  # no image: colour
 
 
 def test_the_bokeh_looks_like_the_full_size_gaussian(shared) -> None:
@@ -228,3 +249,23 @@ def test_the_live_callback_cuts_the_person_out_of_a_camera_frame(shared) -> None
     assert np.abs(unmirrored[200:260, 200:280] - seen[200:260, 200:280]).mean() < 6  # the person
     check = np.abs(unmirrored[100:300, 10:50] - seen[100:300, 10:50]).mean()
     assert check > 60  # the check pattern behind him is blurred to grey
+
+
+def test_the_live_callback_puts_the_chosen_colour_behind_the_person(shared) -> None:
+    """The colour effect on a stream: the wall becomes the colour on every frame, and the
+    next colour chosen shows on the next frame."""
+    import av
+
+    from components.segment_stream import PersonProcessor, Settings
+
+    frame = np.full((360, 480, 3), 220, np.uint8)
+    frame[30:, 105:375] = cv2.resize(_photo(shared, "squat.bmp"), (270, 330))
+    camera = av.VideoFrame.from_ndarray(frame, format="rgb24").reformat(format="yuv420p")
+    processor = PersonProcessor()
+    model = load_model(PERSON_MODEL)
+    for colour in ((0, 177, 64), (0, 177, 64), (200, 30, 30)):
+        processor.configure(Settings(model, effect=COLOUR, softness=0, colour=colour))
+        out = processor.callback(camera).to_ndarray(format="rgb24").astype(int)
+        assert processor.failure is None
+        assert np.abs(out[20:300, :40] - colour).max() <= 3  # the wall, both sides mirrored
+        assert np.abs(out[20:300, -40:] - colour).max() <= 3
