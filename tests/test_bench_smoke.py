@@ -32,6 +32,8 @@ def test_bench_segment_measures_the_live_person_and_the_scene() -> None:
     assert person["callback"]["p50_ms"] > 0 and figures["scene"]["inference_p50_ms"] > 0
     assert person["callback_over_inference_p50"] > 0 and person["answered_fps_p50"] > 0
     assert set(person["goals"]) == {"live_15_fps_ok", "rss_ok", "callback_ratio_ok"}
+    assert set(person["effects"]) == {"blur", "colour", "image", "mask"}
+    assert all(m["callback_over_inference_p50"] > 0 for m in person["effects"].values())
 
 
 def test_bench_camera_measures_the_stream_before_and_after_training() -> None:
