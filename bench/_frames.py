@@ -20,6 +20,7 @@ import psutil
 from components.webrtc import FrameProcessor
 
 GOAL_RATIO = 1.15  # every live path: the whole callback over the bare model call (issue 14)
+GOAL_RSS_MB = 10.0  # every live path: RSS growth over 2,000 frames
 
 
 def camera_video(frames: list[np.ndarray]) -> list[av.VideoFrame]:
@@ -62,6 +63,14 @@ class Paired:
             "answered_fps_p50": round(1000 / callback["p50_ms"], 1),
             "rss_growth_mb": round(self.rss_growth_mb, 2),
         }
+
+
+def frame_goals(figures: dict) -> dict:
+    """The goals every live path shares, judged on `Paired.figures()`."""
+    return {
+        "callback_ratio_ok": figures["callback_over_inference_p50"] <= GOAL_RATIO,
+        "rss_ok": figures["rss_growth_mb"] <= GOAL_RSS_MB,
+    }
 
 
 def time_paired(
